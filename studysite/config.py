@@ -1,0 +1,33 @@
+"""site.yml -> SiteConfig, with every problem reported at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .content import as_text, convert_title, convert_fields, load_yaml, read_text
+from .errors import BuildFailed, relative_to_cwd
+from .model import SiteConfig
+
+CONFIG_FILE = "site.yml"
+
+SITE_FIELDS = {
+    "title": convert_title,
+    "description": as_text,
+    "site_url": as_text,
+    "repo_url": as_text,
+    "language": as_text,
+}
+
+
+def load_config(path: Path) -> SiteConfig:
+    """Read site.yml; a missing file means the defaults."""
+    if not path.exists():
+        return SiteConfig()
+    shown = relative_to_cwd(path)
+    text = read_text(path, shown)
+    values, errors = convert_fields(load_yaml(text, shown, 1), SITE_FIELDS, shown, text, 1)
+    if errors:
+        raise BuildFailed(errors)
+    if values.get("site_url") and not values["site_url"].endswith("/"):
+        values["site_url"] += "/"
+    return SiteConfig(**values)

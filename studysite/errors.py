@@ -1,0 +1,55 @@
+"""The one error type of a build, and the report that lists them all."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+
+@dataclass(frozen=True)
+class ContentError(Exception):
+    """A problem in a source file: where it is, what it is, and how to fix it."""
+
+    path: Path | str
+    line: int | None
+    message: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        location = str(self.path) if self.line is None else f"{self.path}:{self.line}"
+        text = f"{location}: {self.message}"
+        if self.hint:
+            text += f"\n  hint: {self.hint}"
+        return text
+
+
+class BuildFailed(Exception):
+    """Every ContentError of a run, raised together once a stage has seen them all."""
+
+    def __init__(self, errors: Iterable[ContentError]):
+        self.errors = sorted(errors, key=lambda e: (str(e.path), e.line or 0, e.message))
+        super().__init__(format_report(self.errors))
+
+
+def format_report(errors: list[ContentError]) -> str:
+    """Render errors as the text a user sees: one block per error, then a count."""
+    blocks = [str(error) for error in errors]
+    noun = "error" if len(errors) == 1 else "errors"
+    blocks.append(f"{len(errors)} {noun}; nothing was written.")
+    return "\n".join(blocks)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """A ' (did you mean 'x'?)' suffix for the closest choice, or '' when none is close."""
+    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{matches[0]}'?)" if matches else ""
+
+
+def relative_to_cwd(path: Path) -> Path:
+    """Show paths as the user typed them: relative to the working directory when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path

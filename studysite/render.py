@@ -1,0 +1,137 @@
+"""Jinja environment, template contexts and URL helpers: Site -> {output path: bytes}."""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import traceback
+from pathlib import Path
+from typing import Any, Callable
+
+import jinja2
+
+from . import __version__
+from .errors import BuildFailed, ContentError, relative_to_cwd
+from .model import Difficulty, Page, Site, slugify
+
+STATIC_PREFIX = "static"
+
+
+def make_environment(templates_dir: Path) -> jinja2.Environment:
+    """The Jinja environment: strict about undefined names, escaping by default."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        autoescape=jinja2.select_autoescape(["html"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals.update(difficulties=list(Difficulty), studysite_version=__version__)
+    env.filters["slugify"] = slugify
+    return env
+
+
+def relative_url(from_path: str, to_path: str) -> str:
+    """The URL of `to_path` as seen from the page at `from_path` (both relative to the site root)."""
+    target, _, fragment = to_path.partition("#")
+    start = posixpath.dirname(from_path) or "."
+    url = posixpath.relpath(target, start) if target else posixpath.basename(from_path)
+    return f"{url}#{fragment}" if fragment else url
+
+
+def read_static(static_dir: Path) -> dict[str, bytes]:
+    """Every file under static/, keyed by its output path."""
+    files = {}
+    for source in sorted(static_dir.rglob("*")):
+        if source.is_file() and not source.name.startswith("."):
+            files[f"{STATIC_PREFIX}/{source.relative_to(static_dir).as_posix()}"] = source.read_bytes()
+    return files
+
+
+def _page_outputs(site: Site) -> list[tuple[str, str, dict[str, Any]]]:
+    """(output path, template, page-specific context) for every HTML page of the site."""
+    pages = site.pages
+    outputs: list[tuple[str, str, dict[str, Any]]] = [
+        ("index.html", "home.html", {"kind": "home", "title": site.config.title}),
+        ("checklist.html", "checklist.html", {"kind": "checklist", "title": "Review checklist"}),
+        ("tags/index.html", "tags.html", {"kind": "tags", "title": "Tags"}),
+        ("404.html", "404.html", {"kind": "not-found", "title": "Page not found"}),
+    ]
+    for category in site.categories:
+        outputs.append((category.output_path, "category.html",
+                        {"kind": "category", "title": category.title, "category": category}))
+    for index, page in enumerate(pages):
+        outputs.append((page.output_path, "topic.html", {
+            "kind": "topic", "title": page.title, "page": page,
+            "category": site.category_of(page),
+            "previous": pages[index - 1] if index > 0 else None,
+            "next": pages[index + 1] if index + 1 < len(pages) else None,
+        }))
+    for tag in site.tags:
+        outputs.append((tag.output_path, "tag.html", {"kind": "tag", "title": f"Tag: {tag.name}", "tag": tag}))
+    return outputs
+
+
+def render_site(site: Site, env: jinja2.Environment, static_files: dict[str, bytes]) -> dict[str, bytes]:
+    """Render every page in memory; raise BuildFailed with every template problem."""
+    versions = {path: hashlib.sha256(data).hexdigest()[:10] for path, data in static_files.items()}
+    stylesheet = static_files.get(f"{STATIC_PREFIX}/style.css", b"").decode("utf-8")
+    outputs: dict[str, bytes] = dict(static_files)
+    errors: dict[tuple, list[str]] = {}  # one report per template problem, naming the pages it broke
+    for output_path, template_name, context in _page_outputs(site):
+        url = _url_helper(output_path)
+        context.update(
+            site=site,
+            url=url,
+            asset=lambda name, url=url: f"{url(f'{STATIC_PREFIX}/{name}')}?v={versions.get(f'{STATIC_PREFIX}/{name}', '')}",
+            tag_url=lambda name, url=url: url(f"tags/{slugify(name) or 'tag'}.html"),
+            output_path=output_path,
+            root=url("index.html").removesuffix("index.html") or "./",
+            inline_css=stylesheet,
+        )
+        try:
+            outputs[output_path] = env.get_template(template_name).render(context).encode("utf-8")
+        except jinja2.TemplateError as exc:
+            error = template_error(exc, env)
+            errors.setdefault((error.path, error.line, error.message, error.hint), []).append(output_path)
+    if errors:
+        raise BuildFailed(ContentError(path, line, f"{message} (while rendering {_page_list(pages)})", hint)
+                          for (path, line, message, hint), pages in errors.items())
+    outputs[".nojekyll"] = b""
+    return outputs
+
+
+def _url_helper(output_path: str) -> Callable[[str], str]:
+    def url(target: str) -> str:
+        return relative_url(output_path, target)
+    return url
+
+
+def _page_list(pages: list[str]) -> str:
+    return pages[0] if len(pages) == 1 else f"{pages[0]} and {len(pages) - 1} more pages"
+
+
+def template_error(exc: jinja2.TemplateError, env: jinja2.Environment) -> ContentError:
+    """Point a Jinja error at the template file and line."""
+    templates_dir = Path(env.loader.searchpath[0])  # type: ignore[union-attr]
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        path = Path(exc.filename) if exc.filename else templates_dir / (exc.name or "?")
+        return ContentError(relative_to_cwd(path), exc.lineno, f"template syntax error: {exc.message}",
+                            "fix the Jinja tag on this line; every {% block %} and {% if %} needs its {% end... %}")
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return ContentError(relative_to_cwd(templates_dir), None, f"template '{exc.name}' not found",
+                            f"create {exc.name} in the templates folder or fix the name that includes it")
+    path, line = _template_frame(exc, templates_dir)
+    hint = ("templates get: site, page, category, url, asset, tag_url, difficulties; "
+            "check the name's spelling or guard it with 'is defined'")
+    return ContentError(relative_to_cwd(path), line, exc.message or str(exc), hint)
+
+
+def _template_frame(exc: BaseException, templates_dir: Path) -> tuple[Path, int | None]:
+    """The innermost traceback frame that belongs to a template file."""
+    found: tuple[Path, int | None] = (templates_dir, None)
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename and Path(frame.filename).resolve().is_relative_to(templates_dir.resolve()):
+            found = (Path(frame.filename), frame.lineno)
+    return found
