@@ -76,10 +76,16 @@ def build_project(project: Project) -> tuple[BuildResult, WriteStats]:
 
 
 def summary_line(result: BuildResult, output: Path, verb: str = "Built") -> str:
-    """'Built 12 pages (63 questions) in 0.41 s -> _site/'."""
+    """'Built 36 pages (6 topics, 63 questions) in 0.41 s -> _site/'."""
     pages = sum(1 for name in result.outputs if name.endswith(".html"))
-    return (f"{verb} {pages} pages ({result.site.question_count} questions, "
-            f"{len(result.site.pages)} topics) in {result.seconds:.2f} s -> {relative_to_cwd(output)}/")
+    return (f"{verb} {plural(pages, 'page')} ({plural(len(result.site.pages), 'topic')}, "
+            f"{plural(result.site.question_count, 'question')}) in {result.seconds:.2f} s "
+            f"-> {relative_to_cwd(output)}/")
+
+
+def plural(count: int, noun: str) -> str:
+    """'1 topic', '2 topics'."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 # --- Commands ---------------------------------------------------------------------------
@@ -93,7 +99,8 @@ def command_build(project: Project, args: argparse.Namespace) -> int:
 
 def command_check(project: Project, args: argparse.Namespace) -> int:
     result = render_project(project)
-    print(f"OK: {len(result.site.pages)} topics, {result.site.question_count} questions, no errors.")
+    print(f"OK: {plural(len(result.site.pages), 'topic')}, "
+          f"{plural(result.site.question_count, 'question')}, no errors.")
     return 0
 
 

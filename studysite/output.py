@@ -43,7 +43,8 @@ def write_site(outputs: dict[str, bytes], output_dir: Path) -> WriteStats:
     """Make `output_dir` hold exactly `outputs`, rewriting only files whose bytes changed."""
     root = output_dir.resolve()
     root.mkdir(parents=True, exist_ok=True)
-    (root / MARKER).touch()
+    if not (root / MARKER).exists():
+        (root / MARKER).touch()
     written = unchanged = 0
     for relative, data in sorted(outputs.items()):
         target = (root / relative).resolve()

@@ -1,0 +1,70 @@
+"""Shared fixtures: small sites built in tmp_path, and the example site built once."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from studysite.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+
+TOPIC = """\
+---
+title: "Gradients"
+summary: "How gradients flow."
+tags: [Vanishing, ResNet]
+tip: "Mention products."
+checklist:
+  - "Vanish vs explode"
+---
+
+Intro text.
+
+## What is the vanishing gradient problem? [easy]
+
+Gradients shrink.
+
+## What are exploding gradients? [hard]
+
+Gradients grow.
+"""
+
+
+def write_files(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text) if text.startswith("\n") else text, encoding="utf-8")
+
+
+@pytest.fixture
+def make_site(tmp_path):
+    """make_site(files={...}) -> a project folder with those files (content/... by default one topic)."""
+    def make(files: dict[str, str] | None = None, with_default: bool = True) -> Path:
+        root = tmp_path / "project"
+        root.mkdir(exist_ok=True)
+        if with_default:
+            write_files(root, {"content/nn/gradients.md": TOPIC})
+        write_files(root, files or {})
+        return root
+    return make
+
+
+def run_cli(root: Path, *args: str) -> int:
+    """Run the CLI as a user would, against a project folder."""
+    return main([*args, "--root", str(root)])
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory) -> Path:
+    """The repository's own example site, built once per test session; returns the output folder."""
+    root = tmp_path_factory.mktemp("example")
+    for name in ("content", "templates", "static"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "site.yml", root / "site.yml")
+    assert main(["build", "--root", str(root)]) == 0
+    return root / "_site"

@@ -1,0 +1,209 @@
+"""Integration tests: build real sites in tmp_path and read what was written."""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from html_tools import PageScan
+from conftest import REPO, TOPIC, run_cli
+from studysite.output import MARKER
+
+SEED_SEQUENCE = ["easy", "easy", "medium", "medium", "medium", "medium", "easy", "medium",
+                 "medium", "hard", "medium", "easy", "easy", "hard", "easy"]
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file's bytes and modification time, to prove a folder was not touched."""
+    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def html_files(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+# --- The example site --------------------------------------------------------------------
+
+def test_seed_topic_has_fifteen_cards_in_the_seed_difficulty_order(example_site):
+    scan = PageScan((example_site / "neural-networks/vanishing-gradients.html").read_text())
+    assert [c["data-difficulty"] for c in scan.cards] == SEED_SEQUENCE
+    assert all(c["id"].startswith("q-") for c in scan.cards)
+    text = (example_site / "neural-networks/vanishing-gradients.html").read_text()
+    assert "15 Essential Q&amp;A" in text
+    assert "Quick review checklist" in text
+    for tag in ("Vanishing", "Exploding", "ResNet", "Clip"):
+        assert f'href="../tags/{tag.lower()}.html">{tag}</a>' in text
+
+
+def test_every_page_type_is_written_with_its_data_page(example_site):
+    expected = {
+        "index.html": "home", "checklist.html": "checklist", "tags/index.html": "tags",
+        "tags/resnet.html": "tag", "neural-networks/index.html": "category",
+        "neural-networks/vanishing-gradients.html": "topic", "404.html": "not-found",
+    }
+    for path, kind in expected.items():
+        assert PageScan((example_site / path).read_text()).body_page == kind, path
+    assert (example_site / ".nojekyll").exists()
+
+
+def test_every_internal_link_and_anchor_resolves(example_site):
+    ids = {p: PageScan(p.read_text()).ids for p in html_files(example_site)}
+    checked = 0
+    for page in html_files(example_site):
+        if page.name == "404.html":
+            continue  # its links are re-pointed at the site root by script
+        for link in PageScan(page.read_text()).links:
+            parts = urlsplit(link)
+            if parts.scheme or link.startswith("//"):
+                continue
+            assert not link.startswith("/"), f"{page}: root-absolute link {link} breaks under a sub-path"
+            target = page if not parts.path else (page.parent / unquote(parts.path)).resolve()
+            assert target.is_file(), f"{page.relative_to(example_site)}: broken link {link}"
+            assert example_site.resolve() in target.parents, f"{page}: link {link} leaves the site"
+            if parts.fragment and target.suffix == ".html":
+                assert parts.fragment in ids[target], f"{page}: missing anchor {link}"
+            checked += 1
+    assert checked > 200
+
+
+def test_home_lists_categories_in_order_with_counts(example_site):
+    html = (example_site / "index.html").read_text()
+    positions = [html.index(f'id="cat-{slug}"') for slug in ("neural-networks", "optimization", "cnns", "python")]
+    assert positions == sorted(positions)
+    assert "6 Easy" in html and "7 Medium" in html and "2 Hard" in html
+
+
+def test_checklist_page_links_every_topic(example_site):
+    scan = PageScan((example_site / "checklist.html").read_text())
+    hrefs = {a["href"] for a in scan.find("a")}
+    for topic in ("neural-networks/vanishing-gradients.html", "python/generators.html"):
+        assert topic in hrefs
+
+
+def test_tag_page_lists_questions_of_every_topic_with_the_tag(example_site):
+    scan = PageScan((example_site / "tags/resnet.html").read_text())
+    hrefs = [a["href"] for a in scan.find("a")]
+    assert "../neural-networks/vanishing-gradients.html#q-what-is-the-vanishing-gradient-problem" in hrefs
+    assert any(h.startswith("../cnns/convolutions.html#q-") for h in hrefs)
+
+
+def test_404_page_works_at_any_depth(example_site):
+    html = (example_site / "404.html").read_text()
+    assert "<style>" in html and 'rel="stylesheet"' not in html
+    assert "static/style.css" in html  # the probe that finds the site root
+
+
+# --- Small sites -------------------------------------------------------------------------
+
+def test_build_prints_a_summary_line(make_site, capsys):
+    root = make_site()
+    assert run_cli(root, "build") == 0
+    out = capsys.readouterr().out.strip()
+    assert out.startswith("Built 8 pages (1 topic, 2 questions) in ")
+    assert out.endswith(f" s -> {root / '_site'}/ (10 written, 0 unchanged, 0 removed)")
+
+
+def test_second_build_writes_nothing_and_keeps_mtimes(make_site, capsys):
+    root = make_site()
+    run_cli(root, "build")
+    before = snapshot(root / "_site")
+    capsys.readouterr()
+    assert run_cli(root, "build") == 0
+    assert "(0 written," in capsys.readouterr().out
+    assert snapshot(root / "_site") == before
+
+
+def test_removed_topic_disappears_from_the_output(make_site):
+    root = make_site({"content/nn/second.md": TOPIC.replace('"Gradients"', '"Second"')})
+    run_cli(root, "build")
+    assert (root / "_site/nn/second.html").exists()
+    (root / "content/nn/second.md").unlink()
+    assert run_cli(root, "build") == 0
+    assert not (root / "_site/nn/second.html").exists()
+    assert (root / "_site/nn/gradients.html").exists()
+
+
+@pytest.mark.parametrize("breakage, expected", [
+    ({"content/nn/gradients.md": TOPIC.replace("[hard]", "[meduim]")},
+     "unknown difficulty 'meduim'"),
+    ({"content/nn/gradients.md": TOPIC.replace('title: "Gradients"', 'title: "Gradients')},
+     "invalid YAML"),
+    ({"templates/topic.html": "{% extends 'base.html' %}{% block main %}{% if %}{% endblock %}"},
+     "template syntax error"),
+])
+def test_failed_build_leaves_the_previous_site_exactly_as_it_was(make_site, capsys, breakage, expected):
+    root = make_site()
+    if any(name.startswith("templates/") for name in breakage):
+        import shutil
+        shutil.copytree(REPO / "templates", root / "templates")
+    assert run_cli(root, "build") == 0
+    before = snapshot(root / "_site")
+    for name, text in breakage.items():
+        (root / name).write_text(text)
+    capsys.readouterr()
+    assert run_cli(root, "build") == 1
+    err = capsys.readouterr().err
+    assert expected in err and "nothing was written" in err and "Traceback" not in err
+    assert snapshot(root / "_site") == before
+
+
+def test_all_errors_of_a_build_are_reported_together(make_site, capsys):
+    root = make_site({
+        "content/nn/a.md": TOPIC.replace("[easy]", "[eazy]"),
+        "content/nn/b.md": TOPIC.replace("title:", "titel:"),
+    })
+    assert run_cli(root, "check") == 1
+    err = capsys.readouterr().err
+    assert "content/nn/a.md:12: unknown difficulty 'eazy'" in err.replace(str(root) + "/", "")
+    assert "content/nn/b.md:2: unknown key 'titel' (did you mean 'title'?)" in err.replace(str(root) + "/", "")
+    assert "content/nn/b.md:1: the front matter has no 'title'" in err.replace(str(root) + "/", "")
+    assert err.rstrip().endswith("3 errors; nothing was written.")
+
+
+def test_template_errors_name_template_file_and_line(make_site, capsys):
+    import shutil
+    root = make_site()
+    shutil.copytree(REPO / "templates", root / "templates")
+    path = root / "templates/checklist.html"
+    lines = path.read_text().split("\n")
+    lines[3] = "<p>{{ no_such_variable }}</p>"
+    path.write_text("\n".join(lines))
+    assert run_cli(root, "build") == 1
+    err = capsys.readouterr().err
+    assert f"{path}:4: 'no_such_variable' is undefined (while rendering checklist.html)" in err
+    assert not (root / "_site").exists()
+
+
+def test_output_folder_not_made_by_studysite_is_refused(make_site, capsys):
+    root = make_site({"_site/precious.txt": "keep me"})
+    assert run_cli(root, "build") == 1
+    assert "was not made by studysite" in capsys.readouterr().err
+    assert sorted(p.name for p in (root / "_site").iterdir()) == ["precious.txt"]
+
+
+@pytest.mark.parametrize("output", [".", "content", ".."])
+def test_output_folder_holding_sources_is_refused(make_site, capsys, output):
+    root = make_site()
+    before = snapshot(root)
+    assert run_cli(root, "build", "--output", str(root / output)) == 1
+    assert "the output folder would overwrite" in capsys.readouterr().err
+    assert snapshot(root) == before
+
+
+def test_marker_file_is_written(make_site):
+    root = make_site()
+    run_cli(root, "build")
+    assert (root / "_site" / MARKER).exists()
+
+
+def test_urls_are_relative_from_nested_pages(make_site):
+    root = make_site()
+    run_cli(root, "build")
+    html = (root / "_site/nn/gradients.html").read_text()
+    assert 'href="../index.html"' in html
+    assert 'href="../static/style.css?v=' in html
+    assert 'href="/' not in html and 'src="/' not in html
