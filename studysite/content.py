@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -87,7 +87,7 @@ def _key_lines(yaml_text: str, first_line: int) -> dict[str, int]:
 
 def _raw_value(yaml_text: str, key: str) -> str:
     """The value of `key` as written, for hints that show it quoted."""
-    match = re.search(rf"^{re.escape(key)}\s*:\s*(.*)$", yaml_text, re.MULTILINE)
+    match = re.search(rf"^{re.escape(key)}\s*:\s*(.*?)(?:\s+#.*)?$", yaml_text, re.MULTILINE)
     return match.group(1).strip() if match else ""
 
 
@@ -109,7 +109,7 @@ class Field:
 
 def _describe(value: Any) -> str:
     kinds = {bool: "true/false", int: "a number", float: "a number", list: "a list",
-             dict: "a mapping"}
+             dict: "a mapping", str: "text"}
     return kinds.get(type(value), type(value).__name__)
 
 
@@ -245,6 +245,7 @@ def split_front_matter(text: str, path: Path) -> tuple[str, int, str, int]:
 _QUESTION_HEADING = re.compile(r"^##(?!#)(?:[ \t]+(.*?))?[ \t]*$")
 _MARKER = re.compile(r"^(?P<text>.*?)[ \t]*\[(?P<marker>[^\[\]]*)\][ \t]*(?:\{#(?P<id>[^}]*)\})?$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_QUESTION_TAGS = re.compile(r"^\s*\n*tags[ \t]*:[ \t]*(?P<tags>[^\n]*)(?:\n|$)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -299,6 +300,23 @@ def parse_question_heading(heading: str, path: Path, line: int) -> tuple[str, Di
     return text, Difficulty(marker), explicit_id
 
 
+def split_question_tags(answer: str) -> tuple[tuple[str, ...], str]:
+    """An answer whose first line is 'Tags: a, b' -> (('a', 'b'), the rest of the answer)."""
+    match = _QUESTION_TAGS.match(answer)
+    if match is None:
+        return (), answer
+    tags = tuple(dict.fromkeys(t.strip() for t in match.group("tags").split(",") if t.strip()))
+    return tags, answer[match.end():]
+
+
+def _merge_tags(page_tags: tuple[str, ...], questions: tuple[Question, ...]) -> tuple[str, ...]:
+    """The page's tags followed by any tag only its questions name, each once by slug."""
+    merged: dict[str, str] = {}
+    for tag in (*page_tags, *(t for q in questions for t in q.tags)):
+        merged.setdefault(slugify(tag) or tag, tag)
+    return tuple(merged.values())
+
+
 def parse_questions(raw: list[_RawQuestion], path: Path) -> tuple[tuple[Question, ...], list[ContentError]]:
     """Turn raw heading+answer chunks into Questions with unique, stable ids."""
     questions: list[Question] = []
@@ -311,7 +329,8 @@ def parse_questions(raw: list[_RawQuestion], path: Path) -> tuple[tuple[Question
         except ContentError as error:
             errors.append(error)
             continue
-        if not item.answer.strip():
+        tags, answer = split_question_tags(item.answer)
+        if not answer.strip():
             errors.append(ContentError(path, item.line, f"question '{text}' has no answer",
                                        "write the answer below the heading, before the next '## '"))
         key = text.casefold()
@@ -330,7 +349,7 @@ def parse_questions(raw: list[_RawQuestion], path: Path) -> tuple[tuple[Question
         ids[question_id] = item.line
         questions.append(Question(
             id=question_id, title_html=render_inline(text), title_text=text,
-            difficulty=difficulty, answer_html=render_markdown(item.answer), line=item.line,
+            difficulty=difficulty, answer_html=render_markdown(answer), line=item.line, tags=tags,
         ))
     return tuple(questions), errors
 
@@ -338,24 +357,36 @@ def parse_questions(raw: list[_RawQuestion], path: Path) -> tuple[tuple[Question
 # --- Pages and categories ---------------------------------------------------------------
 
 def parse_page(text: str, path: Path, category: str, stem: str) -> Page:
-    """Parse one content file's text into a Page, raising BuildFailed with all its problems."""
+    """Parse one content file's text into a Page.
+
+    Raises ContentError when the file cannot be read as front matter plus body, and
+    BuildFailed with every problem found once it can.
+    """
     yaml_text, yaml_line, body, body_line = split_front_matter(text, path)
     data = load_yaml(yaml_text, path, yaml_line)
     values, errors = convert_fields(data, PAGE_FIELDS, path, yaml_text, yaml_line)
     if "title" not in data:
         errors.append(ContentError(path, 1, "the front matter has no 'title'",
                                    "add a line 'title: Your title' between the '---' lines"))
-    intro, raw_questions = split_questions(body, body_line, path)
+    try:
+        intro, raw_questions = split_questions(body, body_line, path)
+    except ContentError as error:  # an unclosed fence: report it with the front matter's problems
+        raise BuildFailed([*errors, error]) from None
     questions, question_errors = parse_questions(raw_questions, path)
     errors += question_errors
     if not raw_questions:
         errors.append(ContentError(path, body_line, "the page has no questions", DIFFICULTY_HINT))
     slug = values.pop("slug", None) or slugify(stem)
-    if slug in RESERVED_PAGE_SLUGS:
-        errors.append(ContentError(path, None, f"a page cannot be named '{slug}'",
+    slug_line = _key_lines(yaml_text, yaml_line).get("slug")
+    if slug in RESERVED_PAGE_SLUGS or not slug:
+        errors.append(ContentError(path, slug_line, f"a page cannot be named '{slug or stem}'",
                                    "rename the file or set another 'slug:' in the front matter"))
     if errors:
         raise BuildFailed(errors)
+    values["tags"] = _merge_tags(values.get("tags", ()), questions)
+    canonical = {slugify(t) or t: t for t in values["tags"]}
+    questions = tuple(replace(q, tags=tuple(dict.fromkeys(canonical[slugify(t) or t] for t in q.tags)))
+                      for q in questions)
     return Page(source_path=path, category=category, slug=slug, questions=questions,
                 intro_html=render_markdown(intro) if intro.strip() else "", **values)
 
@@ -395,15 +426,21 @@ def load_site(content_dir: Path, config: SiteConfig) -> Site:
         raise BuildFailed([ContentError(shown_root, None, "the content folder does not exist",
                                         "create it, or pass --content DIR")])
     categories: list[Category] = []
+    folders: dict[str, Path] = {}
     for folder in sorted(p for p in content_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
         shown_folder = shown_root / folder.name
-        category = _collect(errors, lambda: load_category(folder, shown_folder))
-        if category is None:
-            continue
+        category = _collect(errors, lambda: load_category(folder, shown_folder)) or \
+            Category(slugify(folder.name), folder.name)  # still read its pages, to report their errors too
         if category.slug in RESERVED_CATEGORY_SLUGS or not category.slug:
             errors.append(ContentError(shown_folder, None, f"a category folder cannot be named '{folder.name}'",
                                        "rename the folder; 'tags' and 'static' are used by the site"))
             continue
+        if category.slug in folders:
+            errors.append(ContentError(shown_folder, None,
+                                       f"this folder and {folders[category.slug]} both become {category.slug}/",
+                                       "rename one of the folders"))
+            continue
+        folders[category.slug] = shown_folder
         pages = []
         for source in sorted(folder.rglob("*.md")):
             shown = shown_folder / source.relative_to(folder)
@@ -453,6 +490,7 @@ def collect_tags(categories: list[Category]) -> tuple[Tag, ...]:
             for name in page.tags:
                 slug = slugify(name) or "tag"
                 names.setdefault(slug, name)
-                pages.setdefault(slug, []).append(page)
+                if page not in pages.setdefault(slug, []):
+                    pages[slug].append(page)
     tags = [Tag(names[slug], slug, tuple(pages[slug])) for slug in names]
     return tuple(sorted(tags, key=lambda t: t.name.casefold()))

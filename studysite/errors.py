@@ -21,7 +21,7 @@ class ContentError(Exception):
         location = str(self.path) if self.line is None else f"{self.path}:{self.line}"
         text = f"{location}: {self.message}"
         if self.hint:
-            text += f"\n  hint: {self.hint}"
+            text += "\n  hint: " + self.hint.replace("\n", "\n        ")
         return text
 
 

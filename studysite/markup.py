@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 import markdown
 
 _EXTENSIONS = ["extra", "sane_lists", "smarty"]
@@ -22,3 +25,12 @@ def render_inline(text: str) -> str:
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         return html[3:-4]
     return html
+
+
+_TAG = re.compile(r"<[^>]+>")
+_SPACE = re.compile(r"\s+")
+
+
+def html_to_text(fragment: str) -> str:
+    """Rendered HTML -> plain text on one line, for the search index and descriptions."""
+    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", fragment))).strip()

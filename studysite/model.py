@@ -32,6 +32,7 @@ class Question:
     difficulty: Difficulty
     answer_html: str
     line: int
+    tags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,18 @@ class Page:
     def count(self, difficulty: Difficulty) -> int:
         """How many questions have this difficulty."""
         return sum(1 for q in self.questions if q.difficulty is difficulty)
+
+    def questions_tagged(self, tag: str) -> tuple[Question, ...]:
+        """The questions that carry `tag` themselves, or all of them when none does (a page-wide tag)."""
+        slug = slugify(tag)
+        own = tuple(q for q in self.questions if any(slugify(t) == slug for t in q.tags))
+        return own or self.questions
+
+    @property
+    def filter_tags(self) -> tuple[str, ...]:
+        """Tags that some but not all questions carry: the ones worth filtering by."""
+        return tuple(t for t in self.tags
+                     if 0 < sum(1 for q in self.questions if t in q.tags) < len(self.questions))
 
 
 @dataclass(frozen=True)
@@ -94,7 +107,7 @@ class Tag:
 
     @property
     def question_count(self) -> int:
-        return sum(len(p.questions) for p in self.pages)
+        return sum(len(p.questions_tagged(self.name)) for p in self.pages)
 
 
 @dataclass(frozen=True)
@@ -134,7 +147,9 @@ class Site:
 
 def slugify(text: str, max_length: int = 64) -> str:
     """A URL- and id-safe slug; keeps letters of any script, drops accents and punctuation."""
-    decomposed = unicodedata.normalize("NFKD", text)
+    # '+' and '#' carry meaning in tags like C++ and C#; keep them apart from plain C.
+    spelled = text.replace("+", " plus ").replace("#", " sharp ")
+    decomposed = unicodedata.normalize("NFKD", spelled)
     without_marks = "".join(c for c in decomposed if not unicodedata.combining(c))
     words = re.sub(r"[^\w\s-]", " ", without_marks.lower()).replace("_", " ")
     slug = re.sub(r"[\s-]+", "-", words).strip("-")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import posixpath
 import traceback
 from pathlib import Path
@@ -12,9 +13,13 @@ import jinja2
 
 from . import __version__
 from .errors import BuildFailed, ContentError, relative_to_cwd
+from .markup import html_to_text
 from .model import Difficulty, Page, Site, slugify
 
 STATIC_PREFIX = "static"
+SEARCH_INDEX = "search-index.js"
+# Long answers are cut in the index: enough text to find them, a bounded download.
+SEARCH_TEXT_LIMIT = 1000
 
 
 def make_environment(templates_dir: Path) -> jinja2.Environment:
@@ -49,6 +54,19 @@ def read_static(static_dir: Path) -> dict[str, bytes]:
     return files
 
 
+def search_index(site: Site) -> bytes:
+    """The search index as a script (a fetch of JSON fails on file://), loaded on first search."""
+    topics = [[page.title, site.category_of(page).title, page.output_path, page.summary, " ".join(page.tags)]
+              for page in site.pages]
+    questions = [
+        [html_to_text(q.title_html), number, f"{page.output_path}#{q.id}", q.difficulty.value,
+         " ".join(q.tags or page.tags), html_to_text(q.answer_html)[:SEARCH_TEXT_LIMIT]]
+        for number, page in enumerate(site.pages) for q in page.questions
+    ]
+    data = json.dumps({"topics": topics, "questions": questions}, ensure_ascii=False, separators=(",", ":"))
+    return f"window.studysiteSearchIndex={data};\n".encode("utf-8")
+
+
 def _page_outputs(site: Site) -> list[tuple[str, str, dict[str, Any]]]:
     """(output path, template, page-specific context) for every HTML page of the site."""
     pages = site.pages
@@ -75,9 +93,9 @@ def _page_outputs(site: Site) -> list[tuple[str, str, dict[str, Any]]]:
 
 def render_site(site: Site, env: jinja2.Environment, static_files: dict[str, bytes]) -> dict[str, bytes]:
     """Render every page in memory; raise BuildFailed with every template problem."""
-    versions = {path: hashlib.sha256(data).hexdigest()[:10] for path, data in static_files.items()}
+    outputs: dict[str, bytes] = {**static_files, SEARCH_INDEX: search_index(site)}
+    versions = {path: hashlib.sha256(data).hexdigest()[:10] for path, data in outputs.items()}
     stylesheet = static_files.get(f"{STATIC_PREFIX}/style.css", b"").decode("utf-8")
-    outputs: dict[str, bytes] = dict(static_files)
     errors: dict[tuple, list[str]] = {}  # one report per template problem, naming the pages it broke
     for output_path, template_name, context in _page_outputs(site):
         url = _url_helper(output_path)
@@ -85,6 +103,7 @@ def render_site(site: Site, env: jinja2.Environment, static_files: dict[str, byt
             site=site,
             url=url,
             asset=lambda name, url=url: f"{url(f'{STATIC_PREFIX}/{name}')}?v={versions.get(f'{STATIC_PREFIX}/{name}', '')}",
+            search_index_url=f"{url(SEARCH_INDEX)}?v={versions[SEARCH_INDEX]}",
             tag_url=lambda name, url=url: url(f"tags/{slugify(name) or 'tag'}.html"),
             output_path=output_path,
             root=url("index.html").removesuffix("index.html") or "./",
