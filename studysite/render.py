@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import Any, Callable
 
 import jinja2
+import markupsafe
 
 from . import __version__
 from .errors import BuildFailed, ContentError, relative_to_cwd
-from .markup import html_to_text
+from .markup import html_to_text, render_text
 from .model import Difficulty, Page, Site, slugify
 
 STATIC_PREFIX = "static"
@@ -34,6 +35,7 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
     )
     env.globals.update(difficulties=list(Difficulty), studysite_version=__version__)
     env.filters["slugify"] = slugify
+    env.filters["inline_markdown"] = lambda text: markupsafe.Markup(render_text(text))
     return env
 
 

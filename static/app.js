@@ -1,0 +1,558 @@
+/* studysite: study tools on top of pages that read fine without them.
+   A plain script (ES modules do not load from file://), one section per feature. Every control
+   it drives is in the page's markup with `hidden`; this script only reveals and wires it. */
+(function () {
+  "use strict";
+
+  var body = document.body;
+  var rootUrl = new URL(body.dataset.root || "./", location.href);
+
+  function $(selector, scope) { return (scope || document).querySelector(selector); }
+  function $$(selector, scope) { return Array.prototype.slice.call((scope || document).querySelectorAll(selector)); }
+  function show(el) { if (el) el.hidden = false; }
+  function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
+
+  /* ---- Storage: one JSON record per site, kept in memory when localStorage is unavailable. ---- */
+  var store = (function () {
+    // The site's root path keeps two sites on one origin (user.github.io/a/ and /b/) apart.
+    var key = "studysite:" + rootUrl.pathname;
+    var data = { version: 1, cards: {}, checks: {}, quizzes: {} };
+    try {
+      var saved = JSON.parse(window.localStorage.getItem(key) || "null");
+      if (saved && typeof saved === "object") data = normalize(saved);
+    } catch (e) { /* private mode or file:// without storage: the page simply forgets */ }
+
+    function normalize(raw) {
+      var clean = { version: 1, cards: {}, checks: {}, quizzes: {} };
+      ["cards", "checks", "quizzes"].forEach(function (part) {
+        if (raw[part] && typeof raw[part] === "object" && !Array.isArray(raw[part])) clean[part] = raw[part];
+      });
+      Object.keys(clean.cards).forEach(function (id) {
+        if (clean.cards[id] !== "known" && clean.cards[id] !== "review") delete clean.cards[id];
+      });
+      return clean;
+    }
+    function save() {
+      try { window.localStorage.setItem(key, JSON.stringify(data)); } catch (e) { /* keep it in memory */ }
+    }
+    return {
+      get data() { return data; },
+      save: save,
+      replace: function (raw) { data = normalize(raw); save(); },
+      exportText: function () { return JSON.stringify({ studysite: 1, site: rootUrl.pathname, progress: data }, null, 2); }
+    };
+  })();
+
+  /* ---- Theme: follows the system until the reader picks one; chosen before paint in <head>. ---- */
+  (function theme() {
+    var button = $("[data-theme-toggle]");
+    if (!button) return;
+    var media = window.matchMedia("(prefers-color-scheme: dark)");
+    function current() { return document.documentElement.dataset.theme || (media.matches ? "dark" : "light"); }
+    function label() {
+      var next = current() === "dark" ? "light" : "dark";
+      button.setAttribute("aria-label", "Switch to " + next + " theme");
+      button.title = "Switch to " + next + " theme";
+    }
+    button.addEventListener("click", function () {
+      var next = current() === "dark" ? "light" : "dark";
+      document.documentElement.dataset.theme = next;
+      try { localStorage.setItem("studysite-theme", next); } catch (e) { /* not persisted */ }
+      label();
+    });
+    if (media.addEventListener) media.addEventListener("change", label);
+    label();
+    show(button);
+  })();
+
+  /* ---- Keyboard helpers ---- */
+  function isTyping(target) {
+    if (!target || !target.tagName) return false;
+    var tag = target.tagName;
+    if (tag === "TEXTAREA" || tag === "SELECT" || target.isContentEditable) return true;
+    if (tag === "INPUT") return !/^(checkbox|radio|button|submit|reset|file|range|color)$/i.test(target.type);
+    return false;
+  }
+  var keyHandlers = [];
+  document.addEventListener("keydown", function (event) {
+    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (isTyping(event.target)) return;
+    if ($("dialog[open]")) return;  // a dialog owns the keyboard while open
+    for (var i = 0; i < keyHandlers.length; i++) {
+      if (keyHandlers[i](event)) { event.preventDefault(); return; }
+    }
+  });
+
+  /* ---- Search: loads its index on first use, as a script so it works from file:// too. ---- */
+  (function search() {
+    var form = $("[data-search]");
+    if (!form) return;
+    var input = $("#search-input"), panel = $("[data-search-panel]"), status = $("#search-status");
+    var list = $("#search-results"), template = $("#search-result-template");
+    var index = null, loading = null, LIMIT = 20;
+
+    function fold(text) {
+      // Case- and accent-insensitive; letters of every script survive (CJK, Arabic ...).
+      return String(text).normalize("NFKD").replace(/[\u0300-\u036f\u064b-\u065f\u0670]/g, "").toLowerCase();
+    }
+    function load() {
+      if (index) return Promise.resolve(index);
+      if (loading) return loading;
+      loading = new Promise(function (resolve, reject) {
+        if (window.studysiteSearchIndex) return resolve();
+        var script = document.createElement("script");
+        script.src = body.dataset.searchIndex;
+        script.onload = function () { resolve(); };
+        script.onerror = function () { loading = null; reject(new Error("index")); };
+        document.head.appendChild(script);
+      }).then(function () {
+        var raw = window.studysiteSearchIndex, topics = raw.topics;
+        index = raw.questions.map(function (q) {
+          var topic = topics[q[1]];
+          return {
+            title: q[0], topic: topic[0], url: q[2], difficulty: q[3],
+            fields: [fold(q[0]), fold(q[4]), fold(topic[0] + " " + topic[1]), fold(q[5])]
+          };
+        });
+        return index;
+      });
+      return loading;
+    }
+    var WEIGHTS = [10, 6, 4, 1];
+    function find(query) {
+      var terms = fold(query).split(/\s+/).filter(Boolean);
+      if (!terms.length) return [];
+      var hits = [];
+      for (var i = 0; i < index.length; i++) {
+        var doc = index[i], score = 0, ok = true;
+        for (var t = 0; t < terms.length && ok; t++) {
+          var best = 0;
+          for (var f = 0; f < 4; f++) {
+            if (doc.fields[f].indexOf(terms[t]) !== -1 && WEIGHTS[f] > best) best = WEIGHTS[f];
+          }
+          if (best) score += best; else ok = false;
+        }
+        if (ok) hits.push({ doc: doc, score: score, order: i });
+      }
+      hits.sort(function (a, b) { return b.score - a.score || a.order - b.order; });
+      return hits;
+    }
+    function render(query) {
+      var hits = find(query);
+      list.textContent = "";
+      hits.slice(0, LIMIT).forEach(function (hit) {
+        var item = template.content.firstElementChild.cloneNode(true);
+        var link = $("a", item), chip = $(".chip", item);
+        link.href = new URL(hit.doc.url, rootUrl).href;
+        $(".search-result__title", item).textContent = hit.doc.title;
+        $(".search-result__topic", item).textContent = hit.doc.topic;
+        chip.textContent = hit.doc.difficulty.charAt(0).toUpperCase() + hit.doc.difficulty.slice(1);
+        chip.classList.add("chip--" + hit.doc.difficulty);
+        list.appendChild(item);
+      });
+      status.textContent = !hits.length ? "No questions match “" + query + "”."
+        : hits.length > LIMIT ? "Showing " + LIMIT + " of " + hits.length + " matching questions."
+        : plural(hits.length, "matching question") + ".";
+    }
+    function update() {
+      var query = input.value.trim();
+      if (!query) { panel.hidden = true; return; }
+      panel.hidden = false;
+      if (!index) status.textContent = "Loading the search index…";
+      load().then(function () { if (input.value.trim() === query) render(query); },
+                  function () { status.textContent = "The search index could not be loaded."; });
+    }
+    input.addEventListener("focus", function () { load().catch(function () {}); if (input.value.trim()) update(); });
+    input.addEventListener("input", update);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var first = $("a", list);
+      if (first) first.click();
+    });
+    form.addEventListener("keydown", function (event) {
+      var links = $$("a", list), at = links.indexOf(document.activeElement);
+      if (event.key === "Escape") {
+        if (input.value) { input.value = ""; update(); } else { input.blur(); }
+        input.focus();
+        event.preventDefault();
+      } else if (event.key === "ArrowDown" && links.length) {
+        links[Math.min(at + 1, links.length - 1)].focus();
+        event.preventDefault();
+      } else if (event.key === "ArrowUp" && links.length) {
+        (at <= 0 ? input : links[at - 1]).focus();
+        event.preventDefault();
+      }
+    });
+    document.addEventListener("click", function (event) {
+      if (!form.contains(event.target)) panel.hidden = true;
+    });
+    form.addEventListener("focusin", function () { if (input.value.trim()) panel.hidden = false; });
+    keyHandlers.push(function (event) {
+      if (event.key !== "/") return false;
+      input.focus();
+      input.select();
+      return true;
+    });
+    show(form);
+    window.studysiteSearch = { load: load, find: function (q) { return find(q); } };  // for the benchmark
+  })();
+
+  /* ---- Checklists: ticks persist on the checklist page and on topic pages alike. ---- */
+  (function checklists() {
+    var boxes = $$("input[data-check]");
+    if (!boxes.length) return;
+    var checks = store.data.checks;
+    function counts() {
+      var groups = {};
+      boxes.forEach(function (box) {
+        var page = box.dataset.check.split("#")[0];
+        groups[page] = groups[page] || [0, 0];
+        groups[page][1] += 1;
+        if (box.checked) groups[page][0] += 1;
+      });
+      $$("[data-check-count]").forEach(function (el) {
+        var g = groups[el.dataset.checkCount] || [0, 0];
+        el.textContent = g[0] + "/" + g[1];
+        el.classList.toggle("is-complete", g[0] === g[1]);
+        show(el);
+      });
+      var total = $("[data-check-total]");
+      if (total) {
+        var done = boxes.filter(function (b) { return b.checked; }).length;
+        total.textContent = done + " of " + boxes.length + " ticked";
+      }
+    }
+    boxes.forEach(function (box) {
+      box.checked = !!checks[box.dataset.check];
+      box.addEventListener("change", function () {
+        if (box.checked) checks[box.dataset.check] = true; else delete checks[box.dataset.check];
+        store.save();
+        counts();
+      });
+    });
+    var clear = $("[data-action=clear-checks]");
+    if (clear) clear.addEventListener("click", function () {
+      if (!window.confirm("Clear every tick on this page?")) return;
+      boxes.forEach(function (box) { box.checked = false; delete checks[box.dataset.check]; });
+      store.save();
+      counts();
+    });
+    show($("[data-checklist-summary]"));
+    counts();
+  })();
+
+  /* ---- Progress on the home and category pages, with export and import. ---- */
+  function knownIn(topic) {
+    var cards = store.data.cards, prefix = topic + "#", known = 0, review = 0;
+    Object.keys(cards).forEach(function (id) {
+      if (id.indexOf(prefix) !== 0) return;
+      if (cards[id] === "known") known += 1; else review += 1;
+    });
+    return { known: known, review: review };
+  }
+  function showListingProgress() {
+    var overall = 0;
+    $$("[data-progress-for]").forEach(function (el) {
+      var total = Number(el.dataset.total), p = knownIn(el.dataset.progressFor);
+      var known = Math.min(p.known, total);
+      overall += known;
+      el.textContent = known ? "· " + known + "/" + total + " known" : "";
+      el.classList.toggle("is-complete", known === total);
+      el.hidden = !known;
+    });
+    var panel = $("[data-progress-panel]");
+    if (panel) {
+      $("[data-overall-progress]", panel).textContent = overall + " of " + panel.dataset.total + " questions known";
+      show(panel);
+    }
+  }
+  (function progressPanel() {
+    var panel = $("[data-progress-panel]");
+    if (!panel) return;
+    var status = $("[data-progress-status]", panel), file = $("[data-import-file]", panel);
+    $("[data-action=export]", panel).addEventListener("click", function () {
+      var blob = new Blob([store.exportText()], { type: "application/json" });
+      var link = document.createElement("a");
+      link.href = URL.createObjectURL(blob);
+      link.download = "studysite-progress.json";
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+      setTimeout(function () { URL.revokeObjectURL(link.href); }, 1000);
+      status.textContent = "Progress exported as studysite-progress.json.";
+    });
+    $("[data-action=import]", panel).addEventListener("click", function () { file.click(); });
+    file.addEventListener("change", function () {
+      var chosen = file.files && file.files[0];
+      if (!chosen) return;
+      chosen.text().then(function (text) {
+        var parsed = JSON.parse(text);
+        if (!parsed || parsed.studysite !== 1 || typeof parsed.progress !== "object") throw new Error("format");
+        store.replace(parsed.progress);
+        showListingProgress();
+        status.textContent = "Progress imported: " + Object.keys(store.data.cards).length + " cards.";
+      }).catch(function () {
+        status.textContent = "That file is not a studysite progress export; nothing was changed.";
+      }).then(function () { file.value = ""; });
+    });
+  })();
+  showListingProgress();
+
+  /* ---- Topic pages: study mode, marks, filters, deep links and shortcuts. ---- */
+  (function topic() {
+    var bar = $("[data-study-bar]");
+    if (!bar) return;
+    var topicPath = bar.dataset.topic;
+    var cards = $$("article.card");
+    var cards_by_id = {};
+    cards.forEach(function (card) { cards_by_id[card.id] = card; card.tabIndex = -1; });
+    var marks = store.data.cards;
+    var state = { study: false, onlyReview: false, difficulties: [], tags: [] };
+    var current = null;
+
+    function key(card) { return topicPath + "#" + card.id; }
+    function item(card) { return card.parentNode; }
+    function visibleCards() { return cards.filter(function (c) { return !item(c).hidden; }); }
+
+    // Marks for questions no longer on the page would inflate the counts: drop them.
+    Object.keys(marks).forEach(function (id) {
+      if (id.indexOf(topicPath + "#") === 0 && !cards_by_id[id.slice(topicPath.length + 1)]) delete marks[id];
+    });
+
+    /* Study mode: answers hidden behind "Show answer" until revealed. */
+    function setRevealed(card, revealed) {
+      var button = $("[data-action=reveal]", card);
+      $(".card__answer", card).hidden = state.study && !revealed;
+      $("[data-marks]", card).hidden = state.study && !revealed;
+      button.setAttribute("aria-expanded", String(!state.study || revealed));
+      button.textContent = revealed ? "Hide answer" : "Show answer";
+      card.classList.toggle("is-revealed", !!revealed);
+    }
+    function isRevealed(card) { return !$(".card__answer", card).hidden; }
+    function setStudy(on) {
+      state.study = on;
+      body.classList.toggle("is-studying", on);
+      $("[data-action=study]", bar).setAttribute("aria-pressed", String(on));
+      cards.forEach(function (card) {
+        $("[data-reveal]", card).hidden = !on;
+        setRevealed(card, false);
+      });
+    }
+
+    /* Marks: known / review, saved under the question's stable id. */
+    function paintMark(card) {
+      var mark = marks[key(card)] || "";
+      card.dataset.mark = mark;
+      $("[data-action=known]", card).setAttribute("aria-pressed", String(mark === "known"));
+      $("[data-action=review]", card).setAttribute("aria-pressed", String(mark === "review"));
+    }
+    function setMark(card, mark) {
+      if (marks[key(card)] === mark) delete marks[key(card)]; else marks[key(card)] = mark;
+      store.save();
+      paintMark(card);
+      paintProgress();
+      if (state.onlyReview) applyFilters();
+    }
+    function paintProgress() {
+      var known = cards.filter(function (c) { return marks[key(c)] === "known"; }).length;
+      var review = cards.filter(function (c) { return marks[key(c)] === "review"; }).length;
+      var track = $("[data-progress-bar]", bar);
+      track.setAttribute("aria-valuenow", String(known));
+      track.setAttribute("aria-valuetext", known + " of " + cards.length + " known");
+      $("[data-progress-fill]", bar).style.width = (100 * known / cards.length) + "%";
+      $("[data-progress-text]", bar).textContent = known + " of " + cards.length + " known" +
+        (review ? " · " + review + " to review" : "");
+      $("[data-review-count]", bar).textContent = String(review);
+    }
+
+    /* Filters: difficulty OR difficulty, AND tag OR tag, AND "only review"; kept in the URL. */
+    function matches(card) {
+      if (state.difficulties.length && state.difficulties.indexOf(card.dataset.difficulty) === -1) return false;
+      if (state.tags.length) {
+        var tags = card.dataset.tags ? card.dataset.tags.split("|") : [];
+        if (!state.tags.some(function (t) { return tags.indexOf(t) !== -1; })) return false;
+      }
+      if (state.onlyReview && marks[key(card)] !== "review") return false;
+      return true;
+    }
+    function applyFilters() {
+      cards.forEach(function (card) { item(card).hidden = !matches(card); });
+      var shown = visibleCards().length;
+      $("[data-filter-count]", bar).textContent = shown + " of " + cards.length;
+      $$("[data-filter-difficulty]", bar).forEach(function (b) {
+        b.setAttribute("aria-pressed", String(state.difficulties.indexOf(b.dataset.filterDifficulty) !== -1));
+      });
+      $$("[data-filter-tag]", bar).forEach(function (b) {
+        b.setAttribute("aria-pressed", String(state.tags.indexOf(b.dataset.filterTag) !== -1));
+      });
+      $("[data-action=only-review]", bar).setAttribute("aria-pressed", String(state.onlyReview));
+      var filtered = state.difficulties.length || state.tags.length || state.onlyReview;
+      $("[data-action=clear-filters]", bar).hidden = !filtered;
+      $("[data-empty-note]").hidden = shown > 0;
+      writeUrl();
+    }
+    function toggle(list, value) {
+      var at = list.indexOf(value);
+      if (at === -1) list.push(value); else list.splice(at, 1);
+    }
+    function writeUrl() {
+      var params = new URLSearchParams();
+      if (state.difficulties.length) params.set("difficulty", state.difficulties.join(","));
+      if (state.tags.length) params.set("tag", state.tags.join(","));
+      if (state.onlyReview) params.set("only", "review");
+      if (state.study) params.set("study", "1");
+      var query = params.toString();
+      try { history.replaceState(null, "", location.pathname + (query ? "?" + query : "") + location.hash); }
+      catch (e) { /* some file:// set-ups refuse; the filter still works */ }
+    }
+    function readUrl() {
+      var params = new URLSearchParams(location.search);
+      var known = { easy: 1, medium: 1, hard: 1 };
+      var tags = $$("[data-filter-tag]", bar).map(function (b) { return b.dataset.filterTag; });
+      state.difficulties = (params.get("difficulty") || "").split(",").filter(function (d) { return known[d]; });
+      state.tags = (params.get("tag") || "").split(",").filter(function (t) { return tags.indexOf(t) !== -1; });
+      state.onlyReview = params.get("only") === "review";
+      return params.get("study") === "1";
+    }
+
+    /* Moving between cards. */
+    function focusCard(card) {
+      if (!card) return;
+      current = card;
+      card.focus({ preventScroll: true });
+      card.scrollIntoView({ block: "nearest" });
+      cards.forEach(function (c) { c.classList.toggle("is-current", c === card); });
+    }
+    function currentCard() {
+      if (current && !item(current).hidden) return current;
+      var visible = visibleCards();
+      // The first card whose top is on screen, else the first visible one.
+      for (var i = 0; i < visible.length; i++) {
+        if (visible[i].getBoundingClientRect().bottom > 0) return visible[i];
+      }
+      return visible[0] || null;
+    }
+    function move(step) {
+      var visible = visibleCards();
+      if (!visible.length) return;
+      var at = visible.indexOf(current && !item(current).hidden ? current : null);
+      var next = at === -1 ? (step > 0 ? currentCard() : visible[visible.length - 1]) : visible[at + step];
+      if (at !== -1 && !next) return;
+      focusCard(next);
+    }
+
+    /* Deep links: scroll to the card, show it even if a filter hid it, and highlight it. */
+    function openHash() {
+      var card = cards_by_id[decodeURIComponent(location.hash.slice(1))];
+      if (!card) return;
+      if (item(card).hidden) {
+        state.difficulties = []; state.tags = []; state.onlyReview = false;
+        applyFilters();
+      }
+      if (state.study) setRevealed(card, true);
+      focusCard(card);
+      card.scrollIntoView({ block: "start" });
+      card.classList.remove("is-highlighted");
+      void card.offsetWidth;  // restart the highlight animation
+      card.classList.add("is-highlighted");
+    }
+    function copyText(text) {
+      if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
+      return new Promise(function (resolve, reject) {
+        var area = document.createElement("textarea");
+        area.value = text;
+        area.setAttribute("readonly", "");
+        area.style.position = "fixed"; area.style.opacity = "0";
+        document.body.appendChild(area);
+        area.select();
+        var ok = document.execCommand("copy");
+        area.remove();
+        if (ok) resolve(); else reject(new Error("copy"));
+      });
+    }
+
+    /* Wiring. */
+    bar.addEventListener("click", function (event) {
+      var button = event.target.closest("button");
+      if (!button) return;
+      var action = button.dataset.action;
+      if (action === "study") setStudy(!state.study), writeUrl();
+      else if (action === "only-review") { state.onlyReview = !state.onlyReview; applyFilters(); }
+      else if (action === "clear-filters") { state.difficulties = []; state.tags = []; state.onlyReview = false; applyFilters(); }
+      else if (action === "shortcuts") $("#shortcuts-dialog").showModal();
+      else if (action === "reset") {
+        if (!window.confirm("Forget every Got it / Review again mark on this topic?")) return;
+        cards.forEach(function (card) { delete marks[key(card)]; paintMark(card); });
+        store.save();
+        paintProgress();
+        applyFilters();
+      } else if (button.dataset.filterDifficulty) { toggle(state.difficulties, button.dataset.filterDifficulty); applyFilters(); }
+      else if (button.dataset.filterTag) { toggle(state.tags, button.dataset.filterTag); applyFilters(); }
+    });
+    $("[data-empty-note] [data-action=clear-filters]").addEventListener("click", function () {
+      state.difficulties = []; state.tags = []; state.onlyReview = false; applyFilters();
+    });
+    $(".cards").addEventListener("click", function (event) {
+      var button = event.target.closest("button[data-action]");
+      if (!button) return;
+      var card = button.closest("article.card");
+      current = card;
+      var action = button.dataset.action;
+      if (action === "reveal") setRevealed(card, !isRevealed(card));
+      else if (action === "known" || action === "review") setMark(card, action);
+      else if (action === "copy-link") {
+        var url = location.href.split("#")[0].split("?")[0] + "#" + card.id;
+        var label = button.getAttribute("aria-label");
+        copyText(url).then(function () {
+          button.setAttribute("aria-label", "Link copied");
+          button.classList.add("is-copied");
+        }, function () {
+          button.setAttribute("aria-label", "Copying failed: " + url);
+        }).then(function () {
+          setTimeout(function () {
+            button.setAttribute("aria-label", label);
+            button.classList.remove("is-copied");
+          }, 1500);
+        });
+      }
+    });
+    keyHandlers.push(function (event) {
+      var target = event.target;
+      var onControl = target && target.closest && target.closest("button, a, summary, input, select, textarea, label");
+      switch (event.key) {
+        case "j": move(1); return true;
+        case "k": move(-1); return true;
+        case "s": setStudy(!state.study); writeUrl(); return true;
+        case "?": $("#shortcuts-dialog").showModal(); return true;
+        case " ":
+          if (onControl || !state.study) return false;  // let buttons and page scrolling work
+          var card = currentCard();
+          if (!card) return false;
+          focusCard(card);
+          setRevealed(card, !isRevealed(card));
+          return true;
+        case "g": case "r":
+          var marked = currentCard();
+          if (!marked) return false;
+          if (state.study && !isRevealed(marked)) setRevealed(marked, true);
+          setMark(marked, event.key === "g" ? "known" : "review");
+          if (marks[key(marked)] && !item(marked).hidden) move(1);
+          else if (item(marked).hidden) focusCard(currentCard());
+          return true;
+      }
+      return false;
+    });
+
+    cards.forEach(function (card) {
+      paintMark(card);
+      show($("[data-action=copy-link]", card));
+    });
+    var study = readUrl();
+    setStudy(study);
+    applyFilters();
+    paintProgress();
+    show(bar);
+    openHash();
+    window.addEventListener("hashchange", openHash);
+  })();
+})();

@@ -1,0 +1,160 @@
+"""Search, checklist ticks, theme and print, in Chromium."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from conftest import REPO, write_files
+from studysite.cli import main
+
+from .conftest import serve_folder
+
+TOPIC = "neural-networks/vanishing-gradients.html"
+RESIDUAL = "q-how-do-residual-connections-improve-gradient-flow"
+
+
+# --- Search ------------------------------------------------------------------------------
+
+def search(page: Page, query: str):
+    page.keyboard.press("/")
+    page.keyboard.type(query)
+    return page.locator("#search-results a")
+
+
+def test_search_finds_a_question_and_lands_on_its_card(page: Page, base_url):
+    page.goto(base_url + "checklist.html")
+    assert page.evaluate("window.studysiteSearchIndex === undefined")  # loaded only when used
+    results = search(page, "residual connections")
+    expect(results.first).to_contain_text("How do residual connections improve gradient flow?")
+    expect(results.first.locator(".chip")).to_have_text("Medium")
+    expect(results.first).to_contain_text("Vanishing & Exploding Gradients")
+    page.keyboard.press("ArrowDown")
+    expect(results.first).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(re.escape(TOPIC + "#" + RESIDUAL) + "$"))
+    expect(page.locator("#" + RESIDUAL)).to_be_in_viewport()
+
+
+def test_search_matches_answers_tags_and_topics(page: Page, base_url):
+    page.goto(base_url + "index.html")
+    results = search(page, "NaN")  # only in answers
+    expect(results.first).to_be_visible()
+    page.fill("#search-input", "")
+    page.fill("#search-input", "generators memory")  # topic title + a word in answers
+    expect(results.first).to_contain_text("Generators")
+    page.fill("#search-input", "zzzz-no-such-thing")
+    expect(page.locator("#search-status")).to_have_text("No questions match “zzzz-no-such-thing”.")
+    expect(results).to_have_count(0)
+
+
+@pytest.fixture(scope="module")
+def world_site(tmp_path_factory):
+    """A small site with accents, Chinese and Arabic, built and served."""
+    root = tmp_path_factory.mktemp("world")
+    for name in ("templates", "static"):
+        shutil.copytree(REPO / name, root / name)
+    write_files(root, {"content/langs/world.md": (
+        "---\ntitle: \"Languages\"\n---\n\n"
+        "## Qu'est-ce qu'un café crème? [easy]\n\nUne boisson du matin.\n\n"
+        "## 什么是梯度消失？ [medium]\n\n梯度在反向传播中变得非常小。\n\n"
+        "## ما هو التدرج المتلاشي؟ [hard]\n\nتصبح التدرجات صغيرة جدا أثناء الانتشار العكسي.\n")})
+    assert main(["build", "--root", str(root)]) == 0
+    server, origin = serve_folder(root / "_site")
+    yield root / "_site", origin + "/"
+    server.shutdown()
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("cafe creme", "café crème"),     # accents ignored in the query
+    ("CAFÉ", "café crème"),
+    ("梯度消失", "什么是梯度消失"),      # Chinese, no spaces between words
+    ("التدرج", "ما هو التدرج المتلاشي"),  # Arabic
+])
+def test_search_is_diacritics_insensitive_and_reads_every_script(page: Page, world_site, query, expected):
+    page.goto(world_site[1] + "langs/world.html")
+    expect(search(page, query).first).to_contain_text(expected)
+
+
+def test_search_works_from_a_file_url(page: Page, world_site):
+    page.goto((world_site[0] / "langs/world.html").as_uri())
+    results = search(page, "boisson")
+    expect(results.first).to_contain_text("café crème")
+    results.first.click()
+    expect(page).to_have_url(re.compile(r"^file://.*langs/world\.html#q-"))
+
+
+# --- Review checklist ---------------------------------------------------------------------
+
+def test_checklist_ticks_persist_with_counts_and_clear_all(page: Page, base_url):
+    page.goto(base_url + "checklist.html")
+    boxes = page.locator("input[data-check]")
+    total = boxes.count()
+    assert total == 18
+    boxes.nth(0).check()
+    boxes.nth(1).check()
+    expect(page.locator("[data-check-total]")).to_have_text(f"2 of {total} ticked")
+    expect(page.locator(f'[data-check-count="{TOPIC}"]')).to_have_text("2/3")
+    page.reload()
+    expect(boxes.nth(0)).to_be_checked()
+    expect(page.locator("[data-check-total]")).to_have_text(f"2 of {total} ticked")
+    page.goto(base_url + TOPIC)  # the topic's own checklist shares the ticks
+    expect(page.locator(".review input[data-check]").nth(1)).to_be_checked()
+    page.goto(base_url + "checklist.html")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Clear all").click()
+    expect(page.locator("[data-check-total]")).to_have_text(f"0 of {total} ticked")
+    page.reload()
+    expect(boxes.nth(0)).not_to_be_checked()
+
+
+# --- Theme -------------------------------------------------------------------------------
+
+def background(page: Page) -> str:
+    return page.evaluate("getComputedStyle(document.body).backgroundColor")
+
+
+def test_dark_mode_follows_the_system(browser, base_url):
+    for scheme, expected in (("light", "rgb(246, 247, 249)"), ("dark", "rgb(14, 17, 23)")):
+        context = browser.new_context(color_scheme=scheme)
+        page = context.new_page()
+        page.goto(base_url + "index.html")
+        assert background(page) == expected
+        context.close()
+
+
+def test_theme_toggle_persists_and_is_chosen_before_first_paint(page: Page, base_url):
+    page.emulate_media(color_scheme="light")
+    page.goto(base_url + "index.html")
+    page.get_by_role("button", name="Switch to dark theme").click()
+    assert background(page) == "rgb(14, 17, 23)"
+    # On the next page the theme is set by the inline script in <head>, before the body exists.
+    page.add_init_script("""document.addEventListener('readystatechange', () => {
+        if (!window.__themeAtStart) window.__themeAtStart = document.documentElement.dataset.theme || 'none'; });""")
+    page.goto(base_url + TOPIC)
+    assert page.evaluate("window.__themeAtStart") == "dark"
+    assert background(page) == "rgb(14, 17, 23)"
+    page.get_by_role("button", name="Switch to light theme").click()
+    page.reload()
+    assert background(page) == "rgb(246, 247, 249)"
+
+
+# --- Print -------------------------------------------------------------------------------
+
+def test_topic_prints_as_a_question_and_answer_sheet(page: Page, base_url):
+    page.goto(base_url + TOPIC + "?study=1")
+    expect(page.locator(".card__answer:visible")).to_have_count(0)
+    page.emulate_media(media="print")
+    expect(page.locator(".card__answer:visible")).to_have_count(15)
+    for chrome in (".site-header", ".study-bar", ".pager", ".card__reveal >> nth=0"):
+        expect(page.locator(chrome)).to_be_hidden()
+    assert page.evaluate("getComputedStyle(document.querySelector('.card')).breakInside") == "avoid"
+
+
+def test_checklist_prints_on_one_page(page: Page, base_url):
+    page.goto(base_url + "checklist.html")
+    pdf = page.pdf(format="A4")
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
