@@ -106,14 +106,18 @@
         script.onerror = function () { loading = null; reject(new Error("index")); };
         document.head.appendChild(script);
       }).then(function () {
-        var raw = window.studysiteSearchIndex, topics = raw.topics;
-        index = raw.questions.map(function (q) {
-          var topic = topics[q[1]];
+        var raw = window.studysiteSearchIndex, pages = raw.pages;
+        // Pages (topics, quizzes, tutorials) first in the list, so a title match on a page wins ties.
+        index = pages.map(function (p) {
+          return { title: p[0], topic: p[1] + " · " + p[3], url: p[2], difficulty: "",
+                   fields: [fold(p[0]), fold(p[4]), fold(p[1]), fold(p[5])] };
+        }).concat(raw.questions.map(function (q) {
+          var page = pages[q[1]];
           return {
-            title: q[0], topic: topic[0], url: q[2], difficulty: q[3],
-            fields: [fold(q[0]), fold(q[4]), fold(topic[0] + " " + topic[1]), fold(q[5])]
+            title: q[0], topic: page[0], url: q[2], difficulty: q[3],
+            fields: [fold(q[0]), fold(q[4]), fold(page[0] + " " + page[1]), fold(q[5])]
           };
-        });
+        }));
         return index;
       });
       return loading;
@@ -146,13 +150,17 @@
         link.href = new URL(hit.doc.url, rootUrl).href;
         $(".search-result__title", item).textContent = hit.doc.title;
         $(".search-result__topic", item).textContent = hit.doc.topic;
-        chip.textContent = hit.doc.difficulty.charAt(0).toUpperCase() + hit.doc.difficulty.slice(1);
-        chip.classList.add("chip--" + hit.doc.difficulty);
+        if (hit.doc.difficulty) {
+          chip.textContent = hit.doc.difficulty.charAt(0).toUpperCase() + hit.doc.difficulty.slice(1);
+          chip.classList.add("chip--" + hit.doc.difficulty);
+        } else {
+          chip.remove();
+        }
         list.appendChild(item);
       });
-      status.textContent = !hits.length ? "No questions match “" + query + "”."
-        : hits.length > LIMIT ? "Showing " + LIMIT + " of " + hits.length + " matching questions."
-        : plural(hits.length, "matching question") + ".";
+      status.textContent = !hits.length ? "Nothing matches “" + query + "”."
+        : hits.length > LIMIT ? "Showing " + LIMIT + " of " + hits.length + " results."
+        : plural(hits.length, "result") + ".";
     }
     function update() {
       var query = input.value.trim();
@@ -260,6 +268,11 @@
       el.classList.toggle("is-complete", known === total);
       el.hidden = !known;
     });
+    $$("[data-quiz-for]").forEach(function (el) {
+      var result = store.data.quizzes[el.dataset.quizFor];
+      el.hidden = !result;
+      if (result) el.textContent = "· best " + result.best + "/" + result.total;
+    });
     var panel = $("[data-progress-panel]");
     if (panel) {
       $("[data-overall-progress]", panel).textContent = overall + " of " + panel.dataset.total + " questions known";
@@ -297,6 +310,156 @@
     });
   })();
   showListingProgress();
+
+  /* ---- Quiz pages: answer, lock, score, retry, review mistakes; best score per quiz. ---- */
+  (function quiz() {
+    var bar = $("[data-quiz-bar]");
+    if (!bar) return;
+    var quizPath = bar.dataset.quiz;
+    var list = $(".quiz"), card = $("[data-score-card]");
+    var questions = $$("article.quiz-question");
+    var results = {};  // question id -> true (right) / false (wrong)
+    var saved = false;
+
+    function record() { return store.data.quizzes[quizPath] || null; }
+    function options(question) { return $$("[data-option]", question); }
+    function isCorrect(option) { return option.dataset.correct === "true"; }
+    function answered() { return Object.keys(results).length; }
+    function score() { return Object.keys(results).filter(function (id) { return results[id]; }).length; }
+
+    function paintScore() {
+      var done = answered(), total = questions.length;
+      $("[data-quiz-score]", bar).textContent = done
+        ? "Score " + score() + " of " + done + " answered · " + (total - done) + " to go"
+        : "0 of " + total + " answered";
+      $("[data-quiz-fill]", bar).style.width = (100 * done / total) + "%";
+      var best = record();
+      var bestEl = $("[data-quiz-best]", bar);
+      bestEl.hidden = !best;
+      if (best) bestEl.textContent = "Best " + best.best + "/" + best.total;
+    }
+    function finish() {
+      var total = questions.length, got = score();
+      var previous = record();
+      if (!saved) {
+        saved = true;
+        store.data.quizzes[quizPath] = {
+          best: Math.max(got, previous ? previous.best : 0), last: got, total: total,
+          at: new Date().toISOString().slice(0, 10)
+        };
+        store.save();
+      }
+      $("[data-final-score]", card).textContent = got + " / " + total;
+      $("[data-final-percent]", card).textContent = Math.round(100 * got / total) + "%";
+      var best = record();
+      $("[data-final-best]", card).textContent = previous && got > previous.best
+        ? "A new best score (was " + previous.best + "/" + total + ")."
+        : "Best score: " + best.best + "/" + total + ".";
+      $("[data-action=review-mistakes]", card).hidden = got === total;
+      card.hidden = false;
+      card.focus();
+      paintScore();
+    }
+    function settle(question, right) {
+      // Lock the question and show what was right, wrong and missed, then the explanation.
+      options(question).forEach(function (option) {
+        var chosen = option.getAttribute("aria-pressed") === "true";
+        option.disabled = true;
+        var verdict = isCorrect(option) ? (chosen ? "correct" : "missed") : (chosen ? "wrong" : "");
+        if (verdict) option.classList.add("is-" + verdict);
+        $("[data-verdict]", option).textContent = { correct: "Correct", missed: "Correct answer", wrong: "Your answer, wrong", "": "" }[verdict];
+      });
+      var check = $("[data-action=check]", question);
+      if (check) check.hidden = true;
+      results[question.id] = right;
+      question.dataset.result = right ? "right" : "wrong";
+      $("[data-feedback]", question).textContent = right ? "Right!" : "Not quite: the correct answer is marked.";
+      var answer = $("[data-answer]", question);
+      answer.hidden = false;
+      answer.open = true;
+      paintScore();
+      if (answered() === questions.length) finish();
+    }
+    function choose(question, option) {
+      if (question.dataset.multi === "true") {
+        option.setAttribute("aria-pressed", String(option.getAttribute("aria-pressed") !== "true"));
+        var any = options(question).some(function (o) { return o.getAttribute("aria-pressed") === "true"; });
+        $("[data-action=check]", question).disabled = !any;
+        return;
+      }
+      option.setAttribute("aria-pressed", "true");
+      settle(question, isCorrect(option));
+    }
+    function check(question) {
+      var right = options(question).every(function (o) {
+        return (o.getAttribute("aria-pressed") === "true") === isCorrect(o);
+      });
+      settle(question, right);
+    }
+    function shuffle(items) {
+      for (var i = items.length - 1; i > 0; i--) {
+        var j = Math.floor(Math.random() * (i + 1)), t = items[i]; items[i] = items[j]; items[j] = t;
+      }
+      return items;
+    }
+    function reset(mix) {
+      results = {};
+      saved = false;
+      questions.forEach(function (question) {
+        delete question.dataset.result;
+        question.parentNode.hidden = false;
+        options(question).forEach(function (option) {
+          option.disabled = false;
+          option.setAttribute("aria-pressed", "false");
+          option.classList.remove("is-correct", "is-wrong", "is-missed");
+          $("[data-verdict]", option).textContent = "";
+        });
+        var check = $("[data-action=check]", question);
+        if (check) { check.hidden = false; check.disabled = true; }
+        $("[data-feedback]", question).textContent = "";
+        var answer = $("[data-answer]", question);
+        answer.open = false;
+        answer.hidden = true;
+        if (mix) {
+          var optionList = $(".options", question);
+          shuffle($$("li", optionList)).forEach(function (li) { optionList.appendChild(li); });
+        }
+      });
+      if (mix) shuffle(questions.map(function (q) { return q.parentNode; })).forEach(function (li) { list.appendChild(li); });
+      // Letters follow the order on screen.
+      questions.forEach(function (question) {
+        options(question).forEach(function (option, i) { $(".option__letter", option).textContent = String.fromCharCode(65 + i); });
+      });
+      $("[data-action=review-mistakes]", card).setAttribute("aria-pressed", "false");
+      card.hidden = true;
+      paintScore();
+    }
+
+    list.addEventListener("click", function (event) {
+      var question = event.target.closest("article.quiz-question");
+      if (!question) return;
+      var option = event.target.closest("[data-option]");
+      if (option && !option.disabled) choose(question, option);
+      else if (event.target.closest("[data-action=check]")) check(question);
+    });
+    card.addEventListener("click", function (event) {
+      var button = event.target.closest("button");
+      if (!button) return;
+      if (button.dataset.action === "retry") {
+        reset($("[data-shuffle]", card).checked);
+        var first = list.querySelector("li:not([hidden]) [data-option]");
+        if (first) first.focus();
+        window.scrollTo({ top: bar.getBoundingClientRect().top + window.scrollY - 16 });
+      } else if (button.dataset.action === "review-mistakes") {
+        var on = button.getAttribute("aria-pressed") !== "true";
+        button.setAttribute("aria-pressed", String(on));
+        questions.forEach(function (q) { q.parentNode.hidden = on && results[q.id] !== false; });
+      }
+    });
+    bar.classList.add("is-live");
+    reset(false);
+    show(bar);
+  })();
 
   /* ---- Topic pages: study mode, marks, filters, deep links and shortcuts. ---- */
   (function topic() {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -10,8 +11,9 @@ from typing import Any, Callable
 import yaml
 
 from .errors import BuildFailed, ContentError, did_you_mean, relative_to_cwd
-from .markup import render_inline, render_markdown
-from .model import Category, Difficulty, Page, Question, Site, SiteConfig, Tag, slugify, sort_key
+from .markup import render_article, render_inline, render_markdown
+from .model import (Category, Difficulty, Kind, Option, Page, Question, Site, SiteConfig, Subject, Tag,
+                    slugify, sort_key)
 
 CATEGORY_FILE = "_category.yml"
 # Output names a category or page may not take, because the site uses them itself.
@@ -19,6 +21,9 @@ RESERVED_CATEGORY_SLUGS = {"tags", "static"}
 RESERVED_PAGE_SLUGS = {"index"}
 DIFFICULTY_HINT = "end the heading with [easy], [medium] or [hard], for example '## What is X? [easy]'"
 FRONT_MATTER_EXAMPLE = "start the file with '---', then 'title: Your title', then '---'"
+OPTIONS_HINT = "list the options as a Markdown task list: '- [ ] a wrong option' and '- [x] the right one'"
+# A file name's last suffix may name its kind: gradients.mcq.md, gradients.tutorial.md.
+KIND_SUFFIXES = {f".{kind.value}": kind for kind in Kind if kind is not Kind.INTERVIEW}
 
 
 # --- YAML -------------------------------------------------------------------------------
@@ -170,6 +175,15 @@ def _convert_slug(field: Field) -> str:
     return slug
 
 
+def _convert_kind(field: Field) -> Kind:
+    value = as_text(field).lower()
+    choices = [k.value for k in Kind]
+    if value not in choices:
+        raise field.error(f"unknown kind '{value}'{did_you_mean(value, choices)}",
+                          "use kind: interview, kind: mcq or kind: tutorial")
+    return Kind(value)
+
+
 PAGE_FIELDS: dict[str, Callable[[Field], Any]] = {
     "title": convert_title,
     "summary": as_text,
@@ -178,6 +192,9 @@ PAGE_FIELDS: dict[str, Callable[[Field], Any]] = {
     "checklist": lambda f: as_text_list(f, allow_comma_string=False),
     "order": _convert_order,
     "slug": _convert_slug,
+    "kind": _convert_kind,
+    "related": lambda f: as_text_list(f, allow_comma_string=True),
+    "takeaways": lambda f: as_text_list(f, allow_comma_string=False),
 }
 CATEGORY_FIELDS: dict[str, Callable[[Field], Any]] = {
     "title": convert_title,
@@ -300,13 +317,75 @@ def parse_question_heading(heading: str, path: Path, line: int) -> tuple[str, Di
     return text, Difficulty(marker), explicit_id
 
 
-def split_question_tags(answer: str) -> tuple[tuple[str, ...], str]:
-    """An answer whose first line is 'Tags: a, b' -> (('a', 'b'), the rest of the answer)."""
+def split_question_tags(answer: str) -> tuple[tuple[str, ...], str, int]:
+    """An answer whose first line is 'Tags: a, b' -> (('a', 'b'), the rest, lines taken away)."""
     match = _QUESTION_TAGS.match(answer)
     if match is None:
-        return (), answer
+        return (), answer, 0
     tags = tuple(dict.fromkeys(t.strip() for t in match.group("tags").split(",") if t.strip()))
-    return tags, answer[match.end():]
+    return tags, answer[match.end():], answer[:match.end()].count("\n")
+
+
+_OPTION = re.compile(r"^ {0,3}[-*+][ \t]+\[(?P<mark>[ xX])\][ \t]*(?P<text>.*)$")
+_EXPLANATION_LABEL = re.compile(r"^\s*(?:\*\*)?explanation:?(?:\*\*)?:?[ \t]*", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _RawOption:
+    text: str
+    is_correct: bool
+    line: int
+
+
+def split_options(answer: str, first_line: int) -> tuple[str, list[_RawOption], str]:
+    """An MCQ body -> (prompt before the options, the task-list options, explanation after them)."""
+    lines = answer.split("\n")
+    start = next((i for i, line in enumerate(lines) if _OPTION.match(line)), None)
+    if start is None:
+        return answer, [], ""
+    options: list[_RawOption] = []
+    index = start
+    while index < len(lines):
+        line = lines[index]
+        match = _OPTION.match(line)
+        if match:
+            options.append(_RawOption(match.group("text").strip(), match.group("mark") != " ", first_line + index))
+        elif not line.strip():
+            following = next((j for j in range(index, len(lines)) if lines[j].strip()), len(lines))
+            if following == len(lines) or not _OPTION.match(lines[following]):
+                break
+            index = following
+            continue
+        elif line.startswith(("  ", "\t")):  # an option's text continued on the next line
+            last = options[-1]
+            options[-1] = _RawOption(f"{last.text} {line.strip()}", last.is_correct, last.line)
+        else:
+            break
+        index += 1
+    explanation = _EXPLANATION_LABEL.sub("", "\n".join(lines[index:]).strip(), count=1)
+    return "\n".join(lines[:start]), options, explanation
+
+
+def _check_options(options: list[_RawOption], path: Path, line: int) -> list[ContentError]:
+    """Every problem with one MCQ question's options."""
+    if not options:
+        return [ContentError(path, line, "this quiz question has no options", OPTIONS_HINT)]
+    errors = []
+    if len(options) < 2:
+        errors.append(ContentError(path, line, "a quiz question needs at least two options", OPTIONS_HINT))
+    if not any(o.is_correct for o in options):
+        errors.append(ContentError(path, line, "no option is marked correct",
+                                   "mark each right option with [x], for example '- [x] sigmoid'"))
+    seen: dict[str, int] = {}
+    for option in options:
+        if not option.text:
+            errors.append(ContentError(path, option.line, "this option is empty", "write the option's text after [ ]"))
+        elif option.text.casefold() in seen:
+            errors.append(ContentError(path, option.line,
+                                       f"option '{option.text}' is listed twice (also on line {seen[option.text.casefold()]})",
+                                       "remove or reword one of them"))
+        seen.setdefault(option.text.casefold(), option.line)
+    return errors
 
 
 def _merge_tags(page_tags: tuple[str, ...], questions: tuple[Question, ...]) -> tuple[str, ...]:
@@ -317,7 +396,8 @@ def _merge_tags(page_tags: tuple[str, ...], questions: tuple[Question, ...]) -> 
     return tuple(merged.values())
 
 
-def parse_questions(raw: list[_RawQuestion], path: Path) -> tuple[tuple[Question, ...], list[ContentError]]:
+def parse_questions(raw: list[_RawQuestion], path: Path,
+                    kind: Kind = Kind.INTERVIEW) -> tuple[tuple[Question, ...], list[ContentError]]:
     """Turn raw heading+answer chunks into Questions with unique, stable ids."""
     questions: list[Question] = []
     errors: list[ContentError] = []
@@ -329,8 +409,16 @@ def parse_questions(raw: list[_RawQuestion], path: Path) -> tuple[tuple[Question
         except ContentError as error:
             errors.append(error)
             continue
-        tags, answer = split_question_tags(item.answer)
-        if not answer.strip():
+        tags, answer, taken = split_question_tags(item.answer)
+        extra: dict[str, Any] = {}
+        if kind is Kind.MCQ:
+            prompt, options, explanation = split_options(answer, item.line + 1 + taken)
+            errors += _check_options(options, path, item.line)
+            answer = ""
+            extra = {"prompt_html": render_markdown(prompt) if prompt.strip() else "",
+                     "options": tuple(Option(render_inline(o.text), o.is_correct, o.line) for o in options),
+                     "explanation_html": render_markdown(explanation) if explanation else ""}
+        elif not answer.strip():
             errors.append(ContentError(path, item.line, f"question '{text}' has no answer",
                                        "write the answer below the heading, before the next '## '"))
         key = text.casefold()
@@ -349,12 +437,32 @@ def parse_questions(raw: list[_RawQuestion], path: Path) -> tuple[tuple[Question
         ids[question_id] = item.line
         questions.append(Question(
             id=question_id, title_html=render_inline(text), title_text=text,
-            difficulty=difficulty, answer_html=render_markdown(answer), line=item.line, tags=tags,
+            difficulty=difficulty, answer_html=render_markdown(answer) if answer else "", line=item.line,
+            tags=tags, **extra,
         ))
     return tuple(questions), errors
 
 
 # --- Pages and categories ---------------------------------------------------------------
+
+def kind_of_stem(stem: str) -> tuple[str, Kind | None]:
+    """'gradients.mcq' -> ('gradients', Kind.MCQ); 'gradients' -> ('gradients', None)."""
+    for suffix, kind in KIND_SUFFIXES.items():
+        if stem.endswith(suffix) and len(stem) > len(suffix):
+            return stem[: -len(suffix)], kind
+    return stem, None
+
+
+def _item_lines(yaml_text: str, first_line: int, key: str, items: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
+    """Each list item of `key` with the file line it is written on (the key's line if not found)."""
+    lines = yaml_text.split("\n")
+    key_line = _key_lines(yaml_text, first_line).get(key, first_line)
+    found = []
+    for item in items:
+        offset = next((i for i in range(key_line - first_line, len(lines)) if item in lines[i]), key_line - first_line)
+        found.append((item, first_line + offset))
+    return tuple(found)
+
 
 def parse_page(text: str, path: Path, category: str, stem: str) -> Page:
     """Parse one content file's text into a Page.
@@ -365,21 +473,44 @@ def parse_page(text: str, path: Path, category: str, stem: str) -> Page:
     yaml_text, yaml_line, body, body_line = split_front_matter(text, path)
     data = load_yaml(yaml_text, path, yaml_line)
     values, errors = convert_fields(data, PAGE_FIELDS, path, yaml_text, yaml_line)
+    key_lines = _key_lines(yaml_text, yaml_line)
     if "title" not in data:
         errors.append(ContentError(path, 1, "the front matter has no 'title'",
                                    "add a line 'title: Your title' between the '---' lines"))
+    subject, suffix_kind = kind_of_stem(stem)
+    kind = values.pop("kind", None)
+    if kind and suffix_kind and kind is not suffix_kind:
+        errors.append(ContentError(path, key_lines.get("kind"), f"'kind: {kind.value}' contradicts the file name",
+                                   f"the name ends in .{suffix_kind.value}.md; change one so they agree"))
+    kind = kind or suffix_kind or Kind.INTERVIEW
+    if values.get("takeaways") and kind is not Kind.TUTORIAL:
+        errors.append(ContentError(path, key_lines.get("takeaways"), "'takeaways' is only for tutorials",
+                                   "remove it, or make this page a tutorial with 'kind: tutorial'"))
+    values["related"] = _item_lines(yaml_text, yaml_line, "related", values.get("related", ()))
     try:
         intro, raw_questions = split_questions(body, body_line, path)
     except ContentError as error:  # an unclosed fence: report it with the front matter's problems
         raise BuildFailed([*errors, error]) from None
-    questions, question_errors = parse_questions(raw_questions, path)
-    errors += question_errors
-    if not raw_questions:
-        errors.append(ContentError(path, body_line, "the page has no questions", DIFFICULTY_HINT))
+    questions: tuple[Question, ...] = ()
+    if kind is Kind.TUTORIAL:
+        errors += [ContentError(path, q.line, "a tutorial has no questions, but this heading has a difficulty marker",
+                                "remove the marker to make it a section heading, or use 'kind: interview' or 'kind: mcq'")
+                   for q in raw_questions if _MARKER.match(q.heading)]
+        if not body.strip():
+            errors.append(ContentError(path, body_line, "the tutorial is empty", "write the article below the front matter"))
+        values["body_html"], values["toc"] = render_article(body)
+    else:
+        questions, question_errors = parse_questions(raw_questions, path, kind)
+        errors += question_errors
+        if not raw_questions:
+            hint = ("add questions as level-2 headings ending in a difficulty, for example "
+                    "'## What is X? [easy]'; for an article without questions, use 'kind: tutorial'")
+            errors.append(ContentError(path, body_line, "the page has no questions", hint))
+        intro_html = render_markdown(intro) if intro.strip() else ""
+        values["intro_html"] = intro_html
     slug = values.pop("slug", None) or slugify(stem)
-    slug_line = _key_lines(yaml_text, yaml_line).get("slug")
     if slug in RESERVED_PAGE_SLUGS or not slug:
-        errors.append(ContentError(path, slug_line, f"a page cannot be named '{slug or stem}'",
+        errors.append(ContentError(path, key_lines.get("slug"), f"a page cannot be named '{slug or stem}'",
                                    "rename the file or set another 'slug:' in the front matter"))
     if errors:
         raise BuildFailed(errors)
@@ -387,8 +518,8 @@ def parse_page(text: str, path: Path, category: str, stem: str) -> Page:
     canonical = {slugify(t) or t: t for t in values["tags"]}
     questions = tuple(replace(q, tags=tuple(dict.fromkeys(canonical[slugify(t) or t] for t in q.tags)))
                       for q in questions)
-    return Page(source_path=path, category=category, slug=slug, questions=questions,
-                intro_html=render_markdown(intro) if intro.strip() else "", **values)
+    return Page(source_path=path, category=category, slug=slug, questions=questions, kind=kind,
+                subject=slugify(subject) or slug, **values)
 
 
 def load_category(folder: Path, shown: Path) -> Category:
@@ -452,10 +583,11 @@ def load_site(content_dir: Path, config: SiteConfig) -> Site:
                                                         category.slug, source.stem))
             if page is not None:
                 pages.append(page)
-        pages.sort(key=lambda p: sort_key(p.order, p.title))
         if pages:
-            categories.append(Category(category.slug, category.title, category.description,
-                                       category.order, tuple(pages)))
+            subjects, subject_errors = group_subjects(category.slug, pages)
+            errors += subject_errors
+            categories.append(Category(category.slug, category.title, category.description, category.order,
+                                       tuple(p for s in subjects for p in s.pages), subjects))
     for stray in sorted(content_dir.glob("*.md")):
         errors.append(ContentError(shown_root / stray.name, None, "content files must sit in a category folder",
                                    f"move it to {shown_root}/<category>/{stray.name}"))
@@ -463,10 +595,65 @@ def load_site(content_dir: Path, config: SiteConfig) -> Site:
     if not errors and not categories:
         errors.append(ContentError(shown_root, None, "there is no content to build",
                                    "add a file with 'python build.py new <category>/<topic>'"))
+    categories = resolve_related(categories, errors)
     if errors:
         raise BuildFailed(errors)
     categories.sort(key=lambda c: sort_key(c.order, c.title))
     return Site(config=config, categories=tuple(categories), tags=collect_tags(categories))
+
+
+KIND_ORDER = (Kind.TUTORIAL, Kind.MCQ, Kind.INTERVIEW)  # learn, validate, prepare: as the seed page words it
+
+
+def group_subjects(category: str, pages: list[Page]) -> tuple[tuple[Subject, ...], list[ContentError]]:
+    """Pages that share a subject become one Subject, ordered by their main page's order and title."""
+    groups: dict[str, list[Page]] = {}
+    errors = []
+    for page in pages:
+        group = groups.setdefault(page.subject, [])
+        twin = next((p for p in group if p.kind is page.kind), None)
+        if twin is not None:
+            errors.append(ContentError(page.source_path, None,
+                                       f"{twin.source_path} is already the {page.kind.value} page of '{page.subject}'",
+                                       "a subject has at most one page of each kind; rename one of the files"))
+            continue
+        group.append(page)
+    subjects = [Subject(f"{category}/{name}", tuple(sorted(group, key=lambda p: KIND_ORDER.index(p.kind))))
+                for name, group in groups.items()]
+    subjects.sort(key=lambda s: sort_key(s.main_page.order, s.main_page.title))
+    return tuple(subjects), errors
+
+
+def _subject_key(reference: str, category: str) -> str:
+    """'x', 'x.md', 'x.mcq.md' or 'other/x' -> the subject key it names."""
+    reference = reference.strip().strip("/").removesuffix(".md")
+    folder, _, name = reference.rpartition("/")
+    subject, _ = kind_of_stem(name)
+    return f"{slugify(folder) if folder else category}/{slugify(subject)}"
+
+
+def resolve_related(categories: list[Category], errors: list[ContentError]) -> list[Category]:
+    """Check every `related:` reference and attach the subjects each subject links to."""
+    keys = {s.key for c in categories for s in c.subjects}
+    resolved = []
+    for category in categories:
+        subjects = []
+        for subject in category.subjects:
+            related: list[str] = []
+            for page in subject.pages:
+                for reference, line in page.related:
+                    key = _subject_key(reference, category.slug)
+                    if key not in keys:
+                        nearest = difflib.get_close_matches(key, sorted(keys), n=3, cutoff=0.3)
+                        errors.append(ContentError(
+                            page.source_path, line, f"related subject '{reference}' does not exist",
+                            "write 'category/file-name' (or just 'file-name' in the same folder)"
+                            + (f"; nearest: {', '.join(nearest)}" if nearest else "")))
+                    elif key != subject.key and key not in related:
+                        related.append(key)
+            subjects.append(Subject(subject.key, subject.pages, tuple(related)))
+        resolved.append(replace(category, subjects=tuple(subjects)))
+    return resolved
 
 
 def _url_clashes(pages: list[Page]) -> list[ContentError]:

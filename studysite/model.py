@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 from enum import Enum
 from pathlib import Path
 
@@ -22,9 +23,39 @@ class Difficulty(str, Enum):
         return self.value.capitalize()
 
 
+class Kind(str, Enum):
+    """What a page is for; the value is what authors write as `kind:` and as the file suffix."""
+
+    INTERVIEW = "interview"
+    MCQ = "mcq"
+    TUTORIAL = "tutorial"
+
+    @property
+    def label(self) -> str:
+        """The page-kind label shown on pages and badges."""
+        return {"interview": "Interview Questions", "mcq": "MCQ Quiz", "tutorial": "Tutorial"}[self.value]
+
+    @property
+    def short_label(self) -> str:
+        return {"interview": "Q&A", "mcq": "Quiz", "tutorial": "Tutorial"}[self.value]
+
+
+@dataclass(frozen=True)
+class Option:
+    """One choice of a multiple-choice question."""
+
+    html: str
+    is_correct: bool
+    line: int
+
+
 @dataclass(frozen=True)
 class Question:
-    """One question with its answer; `id` is its anchor and the key for saved progress."""
+    """One question with its answer; `id` is its anchor and the key for saved progress.
+
+    Interview questions have `answer_html`; MCQ questions have `prompt_html` (text before the
+    options), `options` and `explanation_html`.
+    """
 
     id: str
     title_html: str
@@ -33,11 +64,31 @@ class Question:
     answer_html: str
     line: int
     tags: tuple[str, ...] = ()
+    prompt_html: str = ""
+    options: tuple[Option, ...] = ()
+    explanation_html: str = ""
+
+    @property
+    def is_multi_answer(self) -> bool:
+        return sum(1 for o in self.options if o.is_correct) > 1
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    """A heading of a tutorial, for its table of contents."""
+
+    id: str
+    title: str
+    level: int
 
 
 @dataclass(frozen=True)
 class Page:
-    """One content file: a topic of questions in a category."""
+    """One content file: interview questions, an MCQ quiz or a tutorial, in a category.
+
+    Pages of one folder whose file names share a stem (`x.md`, `x.mcq.md`, `x.tutorial.md`)
+    are one subject, named by `subject`, and link to each other.
+    """
 
     source_path: Path
     category: str
@@ -50,6 +101,17 @@ class Page:
     order: int | None = None
     intro_html: str = ""
     questions: tuple[Question, ...] = ()
+    kind: Kind = Kind.INTERVIEW
+    subject: str = ""
+    related: tuple[tuple[str, int], ...] = ()  # (reference as written, its line) until resolved
+    takeaways: tuple[str, ...] = ()
+    body_html: str = ""
+    toc: tuple[TocEntry, ...] = ()
+
+    @property
+    def subject_key(self) -> str:
+        """'category/subject': how `related:` names a subject."""
+        return f"{self.category}/{self.subject or self.slug}"
 
     @property
     def output_path(self) -> str:
@@ -74,6 +136,31 @@ class Page:
 
 
 @dataclass(frozen=True)
+class Subject:
+    """The pages about one subject (up to one of each kind) and the subjects it links to."""
+
+    key: str
+    pages: tuple[Page, ...]
+    related: tuple[str, ...] = ()  # keys of other subjects
+
+    def page_of(self, kind: Kind) -> Page | None:
+        return next((p for p in self.pages if p.kind is kind), None)
+
+    @property
+    def main_page(self) -> Page:
+        """The page a listing links to: interview questions, else the tutorial, else the quiz."""
+        for kind in (Kind.INTERVIEW, Kind.TUTORIAL, Kind.MCQ):
+            page = self.page_of(kind)
+            if page is not None:
+                return page
+        raise ValueError(f"subject {self.key} has no pages")
+
+    @property
+    def title(self) -> str:
+        return self.main_page.title
+
+
+@dataclass(frozen=True)
 class Category:
     """A folder of pages with a title, description and order from `_category.yml`."""
 
@@ -82,6 +169,7 @@ class Category:
     description: str = ""
     order: int | None = None
     pages: tuple[Page, ...] = ()
+    subjects: tuple[Subject, ...] = ()
 
     @property
     def output_path(self) -> str:
@@ -129,7 +217,22 @@ class Site:
     categories: tuple[Category, ...]
     tags: tuple[Tag, ...] = field(default=())
 
-    @property
+    @cached_property
+    def subjects(self) -> dict[str, Subject]:
+        """Every subject by its key."""
+        return {s.key: s for c in self.categories for s in c.subjects}
+
+    def subject_of(self, page: Page) -> Subject:
+        return self.subjects[page.subject_key]
+
+    def pages_of_kind(self, kind: Kind) -> tuple[Page, ...]:
+        return tuple(p for p in self.pages if p.kind is kind)
+
+    def questions_of_kind(self, kind: Kind) -> int:
+        """How many questions pages of this kind have in all."""
+        return sum(len(p.questions) for p in self.pages_of_kind(kind))
+
+    @cached_property
     def pages(self) -> tuple[Page, ...]:
         """Every page in reading order: categories in order, then pages within each."""
         return tuple(page for category in self.categories for page in category.pages)

@@ -15,7 +15,7 @@ import markupsafe
 from . import __version__
 from .errors import BuildFailed, ContentError, relative_to_cwd
 from .markup import html_to_text, render_text
-from .model import Difficulty, Page, Site, slugify
+from .model import Difficulty, Kind, Question, Site, slugify
 
 STATIC_PREFIX = "static"
 SEARCH_INDEX = "search-index.js"
@@ -33,7 +33,7 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.globals.update(difficulties=list(Difficulty), studysite_version=__version__)
+    env.globals.update(difficulties=list(Difficulty), kinds=list(Kind), studysite_version=__version__)
     env.filters["slugify"] = slugify
     env.filters["inline_markdown"] = lambda text: markupsafe.Markup(render_text(text))
     return env
@@ -57,21 +57,34 @@ def read_static(static_dir: Path) -> dict[str, bytes]:
 
 
 def search_index(site: Site) -> bytes:
-    """The search index as a script (a fetch of JSON fails on file://), loaded on first search."""
-    topics = [[page.title, site.category_of(page).title, page.output_path, page.summary, " ".join(page.tags)]
-              for page in site.pages]
+    """The search index as a script (a fetch of JSON fails on file://), loaded on first search.
+
+    pages: [title, category, url, kind label, tags, summary]
+    questions: [question, page number, url, difficulty, tags, answer text]
+    """
+    pages = [[page.title, site.category_of(page).title, page.output_path, page.kind.label,
+              " ".join(page.tags), page.summary] for page in site.pages]
     questions = [
         [html_to_text(q.title_html), number, f"{page.output_path}#{q.id}", q.difficulty.value,
-         " ".join(q.tags or page.tags), html_to_text(q.answer_html)[:SEARCH_TEXT_LIMIT]]
+         " ".join(q.tags or page.tags), _question_text(q)[:SEARCH_TEXT_LIMIT]]
         for number, page in enumerate(site.pages) for q in page.questions
     ]
-    data = json.dumps({"topics": topics, "questions": questions}, ensure_ascii=False, separators=(",", ":"))
+    data = json.dumps({"pages": pages, "questions": questions}, ensure_ascii=False, separators=(",", ":"))
     return f"window.studysiteSearchIndex={data};\n".encode("utf-8")
+
+
+def _question_text(question: Question) -> str:
+    """What search reads of a question: its answer, or a quiz question's prompt, options and explanation."""
+    parts = [question.answer_html, question.prompt_html, *(o.html for o in question.options),
+             question.explanation_html]
+    return html_to_text(" ".join(p for p in parts if p))
+
+
+TEMPLATES = {Kind.INTERVIEW: "topic.html", Kind.MCQ: "quiz.html", Kind.TUTORIAL: "tutorial.html"}
 
 
 def _page_outputs(site: Site) -> list[tuple[str, str, dict[str, Any]]]:
     """(output path, template, page-specific context) for every HTML page of the site."""
-    pages = site.pages
     outputs: list[tuple[str, str, dict[str, Any]]] = [
         ("index.html", "home.html", {"kind": "home", "title": site.config.title}),
         ("checklist.html", "checklist.html", {"kind": "checklist", "title": "Review checklist"}),
@@ -81,16 +94,21 @@ def _page_outputs(site: Site) -> list[tuple[str, str, dict[str, Any]]]:
     for category in site.categories:
         outputs.append((category.output_path, "category.html",
                         {"kind": "category", "title": category.title, "category": category}))
-    for index, page in enumerate(pages):
-        outputs.append((page.output_path, "topic.html", {
-            "kind": "topic", "title": page.title, "page": page,
-            "category": site.category_of(page),
-            "previous": pages[index - 1] if index > 0 else None,
-            "next": pages[index + 1] if index + 1 < len(pages) else None,
-        }))
+    for kind, template in TEMPLATES.items():
+        pages = site.pages_of_kind(kind)  # previous / next stay within one kind of page
+        for index, page in enumerate(pages):
+            outputs.append((page.output_path, template, {
+                "kind": BODY_KINDS[kind], "title": page.title, "page": page,
+                "category": site.category_of(page), "subject": site.subject_of(page),
+                "previous": pages[index - 1] if index > 0 else None,
+                "next": pages[index + 1] if index + 1 < len(pages) else None,
+            }))
     for tag in site.tags:
         outputs.append((tag.output_path, "tag.html", {"kind": "tag", "title": f"Tag: {tag.name}", "tag": tag}))
     return outputs
+
+
+BODY_KINDS = {Kind.INTERVIEW: "topic", Kind.MCQ: "quiz", Kind.TUTORIAL: "tutorial"}
 
 
 def render_site(site: Site, env: jinja2.Environment, static_files: dict[str, bytes]) -> dict[str, bytes]:

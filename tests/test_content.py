@@ -21,7 +21,7 @@ from studysite.model import Category, Difficulty, Page, SiteConfig
 
 PATH = Path("nn/topic.md")
 DIFFICULTY_HINT = "end the heading with [easy], [medium] or [hard], for example '## What is X? [easy]'"
-PAGE_KEYS = "title, summary, tags, tip, checklist, order, slug"
+PAGE_KEYS = "title, summary, tags, tip, checklist, order, slug, kind, related, takeaways"
 
 
 def src(*lines: str) -> str:
@@ -403,7 +403,8 @@ def test_explicit_id_used_twice():
 
 def test_page_with_no_questions():
     assert errors_of(src("---", "title: A", "---", "Just an intro.", "", "### Not a question [easy]")) == [
-        f"nn/topic.md:4: the page has no questions\n  hint: {DIFFICULTY_HINT}"
+        "nn/topic.md:4: the page has no questions\n  hint: add questions as level-2 headings ending in a "
+        "difficulty, for example '## What is X? [easy]'; for an article without questions, use 'kind: tutorial'"
     ]
 
 

@@ -47,7 +47,7 @@ def test_search_matches_answers_tags_and_topics(page: Page, base_url):
     page.fill("#search-input", "generators memory")  # topic title + a word in answers
     expect(results.first).to_contain_text("Generators")
     page.fill("#search-input", "zzzz-no-such-thing")
-    expect(page.locator("#search-status")).to_have_text("No questions match “zzzz-no-such-thing”.")
+    expect(page.locator("#search-status")).to_have_text("Nothing matches “zzzz-no-such-thing”.")
     expect(results).to_have_count(0)
 
 
