@@ -11,6 +11,16 @@
   function $$(selector, scope) { return Array.prototype.slice.call((scope || document).querySelectorAll(selector)); }
   function show(el) { if (el) el.hidden = false; }
   function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
+  function stickHeight(bar) {
+    // Cards scroll into view below a sticky bar: CSS reads its height from --sticky-height.
+    function measure() {
+      var sticky = getComputedStyle(bar).position === "sticky";
+      document.documentElement.style.setProperty("--sticky-height", sticky ? bar.offsetHeight + "px" : "0px");
+    }
+    measure();
+    if (window.ResizeObserver) new ResizeObserver(measure).observe(bar);
+    window.addEventListener("resize", measure);
+  }
 
   /* ---- Storage: one JSON record per site, kept in memory when localStorage is unavailable. ---- */
   var store = (function () {
@@ -180,8 +190,8 @@
     form.addEventListener("keydown", function (event) {
       var links = $$("a", list), at = links.indexOf(document.activeElement);
       if (event.key === "Escape") {
-        if (input.value) { input.value = ""; update(); } else { input.blur(); }
-        input.focus();
+        // First Escape empties the box, the next one leaves it.
+        if (input.value) { input.value = ""; update(); input.focus(); } else { input.blur(); }
         event.preventDefault();
       } else if (event.key === "ArrowDown" && links.length) {
         links[Math.min(at + 1, links.length - 1)].focus();
@@ -193,6 +203,9 @@
     });
     document.addEventListener("click", function (event) {
       if (!form.contains(event.target)) panel.hidden = true;
+    });
+    form.addEventListener("focusout", function (event) {
+      if (!event.relatedTarget || !form.contains(event.relatedTarget)) panel.hidden = true;
     });
     form.addEventListener("focusin", function () { if (input.value.trim()) panel.hidden = false; });
     keyHandlers.push(function (event) {
@@ -264,9 +277,9 @@
       var total = Number(el.dataset.total), p = knownIn(el.dataset.progressFor);
       var known = Math.min(p.known, total);
       overall += known;
-      el.textContent = known ? "· " + known + "/" + total + " known" : "";
+      el.textContent = (known ? "· " + known + "/" + total + " known" : "") + (p.review ? " · " + p.review + " to review" : "");
       el.classList.toggle("is-complete", known === total);
-      el.hidden = !known;
+      el.hidden = !known && !p.review;
     });
     $$("[data-quiz-for]").forEach(function (el) {
       var result = store.data.quizzes[el.dataset.quizFor];
@@ -459,6 +472,7 @@
     bar.classList.add("is-live");
     reset(false);
     show(bar);
+    stickHeight(bar);
   })();
 
   /* ---- Topic pages: study mode, marks, filters, deep links and shortcuts. ---- */
@@ -474,6 +488,7 @@
     var current = null;
 
     function key(card) { return topicPath + "#" + card.id; }
+    function announce(text) { var el = $("[data-announce]"); el.textContent = ""; setTimeout(function () { el.textContent = text; }, 50); }
     function item(card) { return card.parentNode; }
     function visibleCards() { return cards.filter(function (c) { return !item(c).hidden; }); }
 
@@ -516,7 +531,14 @@
       paintProgress();
       if (state.onlyReview) applyFilters();
     }
+    function paintButtons() {
+      var any = cards.some(function (c) { return marks[key(c)]; });
+      var review = cards.some(function (c) { return marks[key(c)] === "review"; });
+      $("[data-action=reset]", bar).disabled = !any;
+      $("[data-action=only-review]", bar).disabled = !review && !state.onlyReview;
+    }
     function paintProgress() {
+      paintButtons();
       var known = cards.filter(function (c) { return marks[key(c)] === "known"; }).length;
       var review = cards.filter(function (c) { return marks[key(c)] === "review"; }).length;
       var track = $("[data-progress-bar]", bar);
@@ -552,6 +574,9 @@
       var filtered = state.difficulties.length || state.tags.length || state.onlyReview;
       $("[data-action=clear-filters]", bar).hidden = !filtered;
       $("[data-empty-note]").hidden = shown > 0;
+      $("[data-empty-text]").textContent = state.onlyReview && !cards.some(function (c) { return marks[key(c)] === "review"; })
+        ? "No card is marked “Review again” yet." : "No question matches these filters.";
+      paintButtons();
       writeUrl();
     }
     function toggle(list, value) {
@@ -559,12 +584,13 @@
       if (at === -1) list.push(value); else list.splice(at, 1);
     }
     function writeUrl() {
-      var params = new URLSearchParams();
-      if (state.difficulties.length) params.set("difficulty", state.difficulties.join(","));
-      if (state.tags.length) params.set("tag", state.tags.join(","));
-      if (state.onlyReview) params.set("only", "review");
-      if (state.study) params.set("study", "1");
-      var query = params.toString();
+      // Built by hand so the commas stay readable in a shared link (URLSearchParams writes %2C).
+      var parts = [];
+      if (state.difficulties.length) parts.push("difficulty=" + state.difficulties.join(","));
+      if (state.tags.length) parts.push("tag=" + state.tags.map(encodeURIComponent).join(","));
+      if (state.onlyReview) parts.push("only=review");
+      if (state.study) parts.push("study=1");
+      var query = parts.join("&");
       try { history.replaceState(null, "", location.pathname + (query ? "?" + query : "") + location.hash); }
       catch (e) { /* some file:// set-ups refuse; the filter still works */ }
     }
@@ -586,14 +612,23 @@
       card.scrollIntoView({ block: "nearest" });
       cards.forEach(function (c) { c.classList.toggle("is-current", c === card); });
     }
+    function stickyBottom() {
+      return getComputedStyle(bar).position === "sticky" ? Math.max(0, bar.getBoundingClientRect().bottom) : 0;
+    }
     function currentCard() {
       if (current && !item(current).hidden) return current;
-      var visible = visibleCards();
-      // The first card whose top is on screen, else the first visible one.
+      var visible = visibleCards(), top = stickyBottom() + 24;
+      // The first card that shows below the sticky bar, else the first visible one.
       for (var i = 0; i < visible.length; i++) {
-        if (visible[i].getBoundingClientRect().bottom > 0) return visible[i];
+        if (visible[i].getBoundingClientRect().bottom > top) return visible[i];
       }
       return visible[0] || null;
+    }
+    function keepInView(card, change) {
+      // Run `change` (which may fold answers away) without losing the reader's place.
+      var before = card ? card.getBoundingClientRect().top : 0;
+      change();
+      if (card) window.scrollBy(0, card.getBoundingClientRect().top - before);
     }
     function move(step) {
       var visible = visibleCards();
@@ -662,18 +697,22 @@
       current = card;
       var action = button.dataset.action;
       if (action === "reveal") setRevealed(card, !isRevealed(card));
-      else if (action === "known" || action === "review") setMark(card, action);
+      else if (action === "known" || action === "review") {
+        var next = visibleCards()[visibleCards().indexOf(card) + 1];
+        setMark(card, action);
+        if (item(card).hidden) focusCard(next || currentCard());  // "only review" just hid it
+      }
       else if (action === "copy-link") {
         var url = location.href.split("#")[0].split("?")[0] + "#" + card.id;
-        var label = button.getAttribute("aria-label");
         copyText(url).then(function () {
-          button.setAttribute("aria-label", "Link copied");
           button.classList.add("is-copied");
+          button.title = "Link copied";
+          announce("Link copied");
         }, function () {
-          button.setAttribute("aria-label", "Copying failed: " + url);
+          announce("Copying failed. The link is " + url);
         }).then(function () {
           setTimeout(function () {
-            button.setAttribute("aria-label", label);
+            button.title = "Copy link";
             button.classList.remove("is-copied");
           }, 1500);
         });
@@ -685,22 +724,27 @@
       switch (event.key) {
         case "j": move(1); return true;
         case "k": move(-1); return true;
-        case "s": setStudy(!state.study); writeUrl(); return true;
+        case "s":
+          var anchor = currentCard();
+          keepInView(anchor, function () { setStudy(!state.study); });
+          writeUrl();
+          return true;
         case "?": $("#shortcuts-dialog").showModal(); return true;
         case " ":
           if (onControl || !state.study) return false;  // let buttons and page scrolling work
           var card = currentCard();
           if (!card) return false;
-          focusCard(card);
           setRevealed(card, !isRevealed(card));
+          focusCard(card);  // after revealing, so the answer is scrolled into view too
           return true;
         case "g": case "r":
           var marked = currentCard();
           if (!marked) return false;
           if (state.study && !isRevealed(marked)) setRevealed(marked, true);
+          var after = visibleCards()[visibleCards().indexOf(marked) + 1];
           setMark(marked, event.key === "g" ? "known" : "review");
-          if (marks[key(marked)] && !item(marked).hidden) move(1);
-          else if (item(marked).hidden) focusCard(currentCard());
+          announce(marks[key(marked)] === "known" ? "Marked: got it" : marks[key(marked)] ? "Marked: review again" : "Mark removed");
+          if (item(marked).hidden || marks[key(marked)]) focusCard(after || currentCard());
           return true;
       }
       return false;
@@ -715,6 +759,7 @@
     applyFilters();
     paintProgress();
     show(bar);
+    stickHeight(bar);
     openHash();
     window.addEventListener("hashchange", openHash);
   })();

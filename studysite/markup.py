@@ -9,6 +9,7 @@ import xml.etree.ElementTree as etree
 import markdown
 from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
+from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from .model import TocEntry
@@ -38,9 +39,38 @@ class _CalloutTreeprocessor(Treeprocessor):
             quote.insert(0, title)
 
 
+class _ScrollableTreeprocessor(Treeprocessor):
+    """Code blocks and tables may scroll sideways on phones: make them reachable by keyboard."""
+
+    def run(self, root: etree.Element) -> None:
+        for parent in list(root.iter()):
+            for index, child in enumerate(list(parent)):
+                if child.tag == "table":
+                    wrapper = etree.Element("div", {"class": "table-scroll", "tabindex": "0",
+                                                    "role": "region", "aria-label": "Table"})
+                    parent.remove(child)
+                    wrapper.append(child)
+                    wrapper.tail, child.tail = child.tail, None
+                    parent.insert(index, wrapper)
+
+
+class _FocusableCodePostprocessor(Postprocessor):
+    """Fenced code arrives as stashed HTML after the tree is built, so <pre> is patched in the text."""
+
+    def run(self, text: str) -> str:
+        return _PRE.sub('<pre tabindex="0"', text)
+
+
+_PRE = re.compile(r"<pre(?=[\s>])(?![^>]*\btabindex=)")
+
+
 class CalloutExtension(Extension):
+    """GitHub-style callouts, and keyboard access to whatever scrolls."""
+
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
         md.treeprocessors.register(_CalloutTreeprocessor(md), "studysite-callouts", 5)
+        md.treeprocessors.register(_ScrollableTreeprocessor(md), "studysite-scrollable", 4)
+        md.postprocessors.register(_FocusableCodePostprocessor(md), "studysite-focusable-code", 5)
 
 
 _EXTENSIONS = ["extra", "sane_lists", "smarty", CalloutExtension()]

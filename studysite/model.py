@@ -123,10 +123,9 @@ class Page:
         return sum(1 for q in self.questions if q.difficulty is difficulty)
 
     def questions_tagged(self, tag: str) -> tuple[Question, ...]:
-        """The questions that carry `tag` themselves, or all of them when none does (a page-wide tag)."""
+        """The questions that carry `tag` themselves (a tag in front matter alone tags the page)."""
         slug = slugify(tag)
-        own = tuple(q for q in self.questions if any(slugify(t) == slug for t in q.tags))
-        return own or self.questions
+        return tuple(q for q in self.questions if any(slugify(t) == slug for t in q.tags))
 
     @property
     def filter_tags(self) -> tuple[str, ...]:
@@ -195,6 +194,7 @@ class Tag:
 
     @property
     def question_count(self) -> int:
+        """Questions that carry the tag themselves."""
         return sum(len(p.questions_tagged(self.name)) for p in self.pages)
 
 

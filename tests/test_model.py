@@ -75,7 +75,17 @@ def test_site_pages_in_reading_order_and_counts():
     tag = Tag("ResNet", "resnet", (a, c))
     site = Site(SiteConfig(), (opt, nn), (tag,))
     assert site.pages == (c, a, b)
-    assert (site.question_count, nn.question_count, tag.question_count) == (4, 3, 3)
+    # A tag in front matter tags the page; only questions that name it count as tagged questions.
+    assert (site.question_count, nn.question_count, tag.question_count) == (4, 3, 0)
     assert site.category_of(a) is nn
     assert site.tag_named("ResNet") is tag
     assert (nn.output_path, tag.output_path) == ("nn/index.html", "tags/resnet.html")
+
+
+def test_tag_counts_questions_that_name_it():
+    tagged = Question("q-t", "T", "T", Difficulty.HARD, "<p>a</p>", 3, tags=("ResNet",))
+    plain = question("q-p", Difficulty.EASY)
+    page = Page(Path("a.md"), "nn", "a", "A", tags=("ResNet",), questions=(tagged, plain))
+    assert page.questions_tagged("resnet") == (tagged,)
+    assert Tag("ResNet", "resnet", (page,)).question_count == 1
+    assert page.filter_tags == ("ResNet",)

@@ -16,6 +16,9 @@ PAGES = {
     "tags": "tags/index.html",
     "tag": "tags/resnet.html",
     "not-found": "404.html",
+    "quiz": "neural-networks/vanishing-gradients-mcq.html",
+    "quiz-answered": "neural-networks/vanishing-gradients-mcq.html",
+    "tutorial": "neural-networks/vanishing-gradients-tutorial.html",
 }
 axe = Axe()
 
@@ -34,6 +37,14 @@ def test_no_axe_violations(page: Page, base_url, name, scheme):
     if name == "topic-study":
         page.locator("article.card").first.get_by_role("button", name="Show answer").click()
         page.locator("article.card").first.get_by_role("button", name="Got it").click()
+    if name == "quiz-answered":  # right, wrong and missed options, and the score card
+        for question in page.locator("article.quiz-question").all():
+            if question.get_attribute("data-multi") == "true":
+                question.locator('[data-option][data-correct="true"]').first.click()
+                question.get_by_role("button", name="Check").click()
+            else:
+                question.locator('[data-option][data-correct="false"]').first.click()
+        expect(page.locator("[data-score-card]")).to_be_visible()
     assert violations(page) == []
 
 

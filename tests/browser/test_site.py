@@ -158,3 +158,31 @@ def test_checklist_prints_on_one_page(page: Page, base_url):
     page.goto(base_url + "checklist.html")
     pdf = page.pdf(format="A4")
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
+
+
+def test_escape_and_tab_leave_search_and_close_its_panel(page: Page, base_url):
+    page.goto(base_url + "index.html")
+    search(page, "relu")
+    panel = page.locator("[data-search-panel]")
+    expect(panel).to_be_visible()
+    page.keyboard.press("Escape")  # empties the box
+    expect(page.locator("#search-input")).to_have_value("")
+    expect(page.locator("#search-input")).to_be_focused()
+    page.keyboard.press("Escape")  # leaves it
+    expect(page.locator("#search-input")).not_to_be_focused()
+    search(page, "relu")
+    expect(panel).to_be_visible()
+    for _ in range(page.locator("#search-results a").count() + 2):
+        page.keyboard.press("Tab")
+    expect(panel).to_be_hidden()
+
+
+def test_search_panel_fits_a_phone_screen(browser, base_url):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(base_url + "index.html")
+    search(page, "gradient")
+    box = page.locator("[data-search-panel]").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 360, box
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    context.close()

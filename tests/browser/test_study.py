@@ -56,10 +56,10 @@ def test_marks_persist_across_reload_and_show_on_home(page: Page, base_url):
     expect(page.locator(RESIDUAL).get_by_role("button", name="Review again")).to_have_attribute("aria-pressed", "true")
     expect(page.locator("[data-progress-bar]")).to_have_attribute("aria-valuenow", "1")
     page.goto(base_url + "index.html")
-    expect(page.locator(f'[data-progress-for="{TOPIC}"]')).to_have_text("· 1/15 known")
+    expect(page.locator(f'[data-progress-for="{TOPIC}"]')).to_have_text("· 1/15 known · 1 to review")
     expect(page.locator("[data-overall-progress]")).to_have_text("1 of 63 questions known")
     page.goto(base_url + "neural-networks/index.html")
-    expect(page.locator(f'[data-progress-for="{TOPIC}"]')).to_have_text("· 1/15 known")
+    expect(page.locator(f'[data-progress-for="{TOPIC}"]')).to_have_text("· 1/15 known · 1 to review")
 
 
 def test_study_a_topic_with_the_keyboard_only(page: Page, base_url):
@@ -154,7 +154,8 @@ def test_copy_link_puts_the_card_url_on_the_clipboard(page: Page, base_url):
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     page.goto(base_url + TOPIC + "?difficulty=medium")
     page.locator(RESIDUAL).get_by_role("button", name="Copy link to question 5").click()
-    expect(page.locator(RESIDUAL).get_by_role("button", name="Link copied")).to_be_visible()
+    expect(page.locator("[data-announce]")).to_have_text("Link copied")
+    expect(page.locator(RESIDUAL + " .card__copied")).to_be_visible()
     assert page.evaluate("navigator.clipboard.readText()") == base_url + TOPIC + RESIDUAL
 
 
@@ -197,3 +198,37 @@ def test_export_and_import_progress(page: Page, base_url, tmp_path):
     other.goto(base_url + TOPIC)
     expect(other.locator(FIRST).get_by_role("button", name="Got it")).to_have_attribute("aria-pressed", "true")
     fresh.close()
+
+
+def test_jumps_land_below_the_sticky_study_bar(page: Page, base_url):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(base_url + TOPIC + RESIDUAL)
+    bar_bottom = page.locator("[data-study-bar]").bounding_box()
+    card_top = page.locator(RESIDUAL).bounding_box()
+    assert card_top["y"] >= bar_bottom["y"] + bar_bottom["height"], (card_top, bar_bottom)
+
+
+def test_g_marks_the_card_in_view_not_the_one_under_the_bar(page: Page, base_url):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(base_url + TOPIC)
+    third, fourth = cards(page).nth(2), cards(page).nth(3)
+    # Scroll so that the third card's bottom hides behind the sticky bar.
+    page.evaluate("""() => {
+        const bar = document.querySelector('[data-study-bar]').getBoundingClientRect();
+        const card = document.querySelectorAll('article.card')[2].getBoundingClientRect();
+        window.scrollBy(0, card.bottom - bar.height + 4);
+    }""")
+    page.keyboard.press("g")
+    expect(fourth.get_by_role("button", name="Got it")).to_have_attribute("aria-pressed", "true")
+    expect(third.get_by_role("button", name="Got it")).to_have_attribute("aria-pressed", "false")
+
+
+def test_study_mode_key_keeps_the_readers_place(page: Page, base_url):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(base_url + TOPIC)
+    page.locator(RESIDUAL).scroll_into_view_if_needed()
+    page.evaluate(f"document.querySelector('{RESIDUAL}').scrollIntoView({{block: 'start'}})")
+    before = page.locator(RESIDUAL).bounding_box()["y"]
+    page.keyboard.press("s")
+    expect(page.get_by_role("button", name="Study mode")).to_have_attribute("aria-pressed", "true")
+    assert abs(page.locator(RESIDUAL).bounding_box()["y"] - before) < 2
