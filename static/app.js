@@ -218,6 +218,37 @@
     window.studysiteSearch = { load: load, find: function (q) { return find(q); } };  // for the benchmark
   })();
 
+  /* ---- Code blocks: a copy button on each. ---- */
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
+    return new Promise(function (resolve, reject) {
+      // file:// and plain http have no clipboard API: the old way still works there.
+      var area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.style.position = "fixed"; area.style.opacity = "0";
+      document.body.appendChild(area);
+      area.select();
+      var ok = document.execCommand("copy");
+      area.remove();
+      if (ok) resolve(); else reject(new Error("copy"));
+    });
+  }
+  $$("[data-copy-code]").forEach(function (button) {
+    var code = button.closest(".code").querySelector("pre");
+    button.setAttribute("aria-label", "Copy code");
+    button.addEventListener("click", function () {
+      copyText(code.textContent.replace(/\n$/, "")).then(function () {
+        button.textContent = "Copied";
+      }, function () {
+        button.textContent = "Select and copy";
+      }).then(function () {
+        setTimeout(function () { button.textContent = "Copy"; }, 1500);
+      });
+    });
+    show(button);
+  });
+
   /* ---- Checklists: ticks persist on the checklist page and on topic pages alike. ---- */
   (function checklists() {
     var boxes = $$("input[data-check]");
@@ -654,21 +685,6 @@
       void card.offsetWidth;  // restart the highlight animation
       card.classList.add("is-highlighted");
     }
-    function copyText(text) {
-      if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
-      return new Promise(function (resolve, reject) {
-        var area = document.createElement("textarea");
-        area.value = text;
-        area.setAttribute("readonly", "");
-        area.style.position = "fixed"; area.style.opacity = "0";
-        document.body.appendChild(area);
-        area.select();
-        var ok = document.execCommand("copy");
-        area.remove();
-        if (ok) resolve(); else reject(new Error("copy"));
-      });
-    }
-
     /* Wiring. */
     bar.addEventListener("click", function (event) {
       var button = event.target.closest("button");

@@ -90,17 +90,29 @@ def plural(count: int, noun: str) -> str:
 
 # --- Commands ---------------------------------------------------------------------------
 
+def print_warnings(site: Site) -> None:
+    """Warnings go to stderr, after the work, so they are the last thing a user reads."""
+    for warning in site.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+
+
 def command_build(project: Project, args: argparse.Namespace) -> int:
     result, stats = build_project(project)
     print(summary_line(result, project.output)
           + f" ({stats.written} written, {stats.unchanged} unchanged, {stats.removed} removed)")
+    print_warnings(result.site)
     return 0
 
 
 def command_check(project: Project, args: argparse.Namespace) -> int:
     result = render_project(project)
+    warnings = result.site.warnings
+    if args.strict and warnings:
+        raise BuildFailed(warnings)
     print(f"OK: {plural(len(result.site.pages), 'topic')}, "
-          f"{plural(result.site.question_count, 'question')}, no errors.")
+          f"{plural(result.site.question_count, 'question')}, no errors"
+          + (f", {plural(len(warnings), 'warning')}." if warnings else "."))
+    print_warnings(result.site)
     return 0
 
 
@@ -151,8 +163,9 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("build", parents=[common], help="build the site (the default)",
                         description="Build the site into the output folder.")
-    commands.add_parser("check", parents=[common], help="validate everything, write nothing",
-                        description="Parse and render everything without writing; exit 1 on any error.")
+    check = commands.add_parser("check", parents=[common], help="validate everything, write nothing",
+                                description="Parse and render everything without writing; exit 1 on any error.")
+    check.add_argument("--strict", action="store_true", help="treat warnings (such as missing alt text) as errors")
     serve = commands.add_parser("serve", parents=[common], help="build, serve and rebuild on change",
                                 description="Build, serve on 127.0.0.1 and rebuild and reload the browser on change.")
     serve.add_argument("--port", type=int, default=8000, help="port to serve on (default: 8000)")

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .content import as_text, convert_title, convert_fields, load_yaml, read_text
+from .content import Field, as_text, convert_title, convert_fields, load_yaml, read_text
+from .errors import did_you_mean
+from .markup import RAW_HTML_MODES
 from .errors import BuildFailed, relative_to_cwd
 from .model import SiteConfig
 
 CONFIG_FILE = "site.yml"
+
+def _convert_raw_html(field: Field) -> str:
+    value = as_text(field).lower()
+    if value not in RAW_HTML_MODES:
+        raise field.error(f"unknown raw_html mode '{value}'{did_you_mean(value, RAW_HTML_MODES)}",
+                          "use allow (the default), escape (show tags as text) or sanitize (keep safe tags)")
+    return value
+
 
 SITE_FIELDS = {
     "title": convert_title,
@@ -16,6 +26,7 @@ SITE_FIELDS = {
     "site_url": as_text,
     "repo_url": as_text,
     "language": as_text,
+    "raw_html": _convert_raw_html,
 }
 
 

@@ -11,7 +11,8 @@ from typing import Any, Callable
 import yaml
 
 from .errors import BuildFailed, ContentError, did_you_mean, relative_to_cwd
-from .markup import render_article, render_inline, render_markdown
+from .assets import LinkChecker, find_assets
+from .markup import MarkupError, render_article, render_inline, render_markdown
 from .model import (Category, Difficulty, Kind, Option, Page, Question, Site, SiteConfig, Subject, Tag,
                     slugify, sort_key)
 
@@ -337,12 +338,12 @@ class _RawOption:
     line: int
 
 
-def split_options(answer: str, first_line: int) -> tuple[str, list[_RawOption], str]:
-    """An MCQ body -> (prompt before the options, the task-list options, explanation after them)."""
+def split_options(answer: str, first_line: int) -> tuple[str, list[_RawOption], str, int]:
+    """An MCQ body -> (prompt, the task-list options, the explanation after them, its first line)."""
     lines = answer.split("\n")
     start = next((i for i, line in enumerate(lines) if _OPTION.match(line)), None)
     if start is None:
-        return answer, [], ""
+        return answer, [], "", first_line
     options: list[_RawOption] = []
     index = start
     while index < len(lines):
@@ -362,8 +363,10 @@ def split_options(answer: str, first_line: int) -> tuple[str, list[_RawOption], 
         else:
             break
         index += 1
+    while index < len(lines) and not lines[index].strip():
+        index += 1
     explanation = _EXPLANATION_LABEL.sub("", "\n".join(lines[index:]).strip(), count=1)
-    return "\n".join(lines[:start]), options, explanation
+    return "\n".join(lines[:start]), options, explanation, first_line + index
 
 
 def _check_options(options: list[_RawOption], path: Path, line: int) -> list[ContentError]:
@@ -396,8 +399,16 @@ def _merge_tags(page_tags: tuple[str, ...], questions: tuple[Question, ...]) -> 
     return tuple(merged.values())
 
 
-def parse_questions(raw: list[_RawQuestion], path: Path,
-                    kind: Kind = Kind.INTERVIEW) -> tuple[tuple[Question, ...], list[ContentError]]:
+def render_at(render: Callable[[str, str], Any], text: str, path: Path, first_line: int, raw_html: str) -> Any:
+    """Render Markdown that starts at `first_line` of `path`; a bad formula becomes a ContentError there."""
+    try:
+        return render(text, raw_html)
+    except MarkupError as exc:
+        raise ContentError(path, first_line + exc.line_offset, exc.message, exc.hint) from None
+
+
+def parse_questions(raw: list[_RawQuestion], path: Path, kind: Kind = Kind.INTERVIEW,
+                    raw_html: str = "allow") -> tuple[tuple[Question, ...], list[ContentError]]:
     """Turn raw heading+answer chunks into Questions with unique, stable ids."""
     questions: list[Question] = []
     errors: list[ContentError] = []
@@ -410,15 +421,26 @@ def parse_questions(raw: list[_RawQuestion], path: Path,
             errors.append(error)
             continue
         tags, answer, taken = split_question_tags(item.answer)
+        answer_line = item.line + 1 + taken
         extra: dict[str, Any] = {}
-        if kind is Kind.MCQ:
-            prompt, options, explanation = split_options(answer, item.line + 1 + taken)
-            errors += _check_options(options, path, item.line)
-            answer = ""
-            extra = {"prompt_html": render_markdown(prompt) if prompt.strip() else "",
-                     "options": tuple(Option(render_inline(o.text), o.is_correct, o.line) for o in options),
-                     "explanation_html": render_markdown(explanation) if explanation else ""}
-        elif not answer.strip():
+        try:
+            if kind is Kind.MCQ:
+                prompt, options, explanation, explanation_line = split_options(answer, answer_line)
+                errors += _check_options(options, path, item.line)
+                answer = ""
+                extra = {
+                    "prompt_html": render_at(render_markdown, prompt, path, answer_line, raw_html) if prompt.strip() else "",
+                    "options": tuple(Option(render_at(render_inline, o.text, path, o.line, raw_html), o.is_correct, o.line)
+                                     for o in options),
+                    "explanation_html": render_at(render_markdown, explanation, path, explanation_line, raw_html)
+                    if explanation else "",
+                }
+            extra["title_html"] = render_at(render_inline, text, path, item.line, raw_html)
+            extra["answer_html"] = render_at(render_markdown, answer, path, answer_line, raw_html) if answer else ""
+        except ContentError as error:
+            errors.append(error)
+            continue
+        if kind is not Kind.MCQ and not answer.strip():
             errors.append(ContentError(path, item.line, f"question '{text}' has no answer",
                                        "write the answer below the heading, before the next '## '"))
         key = text.casefold()
@@ -436,9 +458,7 @@ def parse_questions(raw: list[_RawQuestion], path: Path,
             question_id, suffix = f"{base}-{suffix}", suffix + 1
         ids[question_id] = item.line
         questions.append(Question(
-            id=question_id, title_html=render_inline(text), title_text=text,
-            difficulty=difficulty, answer_html=render_markdown(answer) if answer else "", line=item.line,
-            tags=tags, **extra,
+            id=question_id, title_text=text, difficulty=difficulty, line=item.line, tags=tags, **extra,
         ))
     return tuple(questions), errors
 
@@ -464,7 +484,7 @@ def _item_lines(yaml_text: str, first_line: int, key: str, items: tuple[str, ...
     return tuple(found)
 
 
-def parse_page(text: str, path: Path, category: str, stem: str) -> Page:
+def parse_page(text: str, path: Path, category: str, stem: str, raw_html: str = "allow") -> Page:
     """Parse one content file's text into a Page.
 
     Raises ContentError when the file cannot be read as front matter plus body, and
@@ -498,16 +518,21 @@ def parse_page(text: str, path: Path, category: str, stem: str) -> Page:
                    for q in raw_questions if _MARKER.match(q.heading)]
         if not body.strip():
             errors.append(ContentError(path, body_line, "the tutorial is empty", "write the article below the front matter"))
-        values["body_html"], values["toc"] = render_article(body)
+        try:
+            values["body_html"], values["toc"] = render_at(render_article, body, path, body_line, raw_html)
+        except ContentError as error:
+            errors.append(error)
     else:
-        questions, question_errors = parse_questions(raw_questions, path, kind)
+        questions, question_errors = parse_questions(raw_questions, path, kind, raw_html)
         errors += question_errors
         if not raw_questions:
             hint = ("add questions as level-2 headings ending in a difficulty, for example "
                     "'## What is X? [easy]'; for an article without questions, use 'kind: tutorial'")
             errors.append(ContentError(path, body_line, "the page has no questions", hint))
-        intro_html = render_markdown(intro) if intro.strip() else ""
-        values["intro_html"] = intro_html
+        try:
+            values["intro_html"] = render_at(render_markdown, intro, path, body_line, raw_html) if intro.strip() else ""
+        except ContentError as error:
+            errors.append(error)
     slug = values.pop("slug", None) or slugify(stem)
     if slug in RESERVED_PAGE_SLUGS or not slug:
         errors.append(ContentError(path, key_lines.get("slug"), f"a page cannot be named '{slug or stem}'",
@@ -556,7 +581,8 @@ def load_site(content_dir: Path, config: SiteConfig) -> Site:
     if not content_dir.is_dir():
         raise BuildFailed([ContentError(shown_root, None, "the content folder does not exist",
                                         "create it, or pass --content DIR")])
-    categories: list[Category] = []
+    found: list[tuple[Category, list[Page]]] = []
+    texts: dict[Path, str] = {}
     folders: dict[str, Path] = {}
     for folder in sorted(p for p in content_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
         shown_folder = shown_root / folder.name
@@ -579,19 +605,29 @@ def load_site(content_dir: Path, config: SiteConfig) -> Site:
                 errors.append(ContentError(shown, None, "content files must sit directly in a category folder",
                                            f"move it to {shown_folder / source.name}"))
                 continue
-            page = _collect(errors, lambda: parse_page(read_text(source, shown), shown,
-                                                        category.slug, source.stem))
+            text = _collect(errors, lambda: read_text(source, shown))
+            if text is None:
+                continue
+            texts[shown] = text
+            page = _collect(errors, lambda: parse_page(text, shown, category.slug, source.stem, config.raw_html))
             if page is not None:
                 pages.append(page)
         if pages:
-            subjects, subject_errors = group_subjects(category.slug, pages)
-            errors += subject_errors
-            categories.append(Category(category.slug, category.title, category.description, category.order,
-                                       tuple(p for s in subjects for p in s.pages), subjects))
+            found.append((category, pages))
     for stray in sorted(content_dir.glob("*.md")):
         errors.append(ContentError(shown_root / stray.name, None, "content files must sit in a category folder",
                                    f"move it to {shown_root}/<category>/{stray.name}"))
-    errors += _url_clashes([p for c in categories for p in c.pages])
+    all_pages = [p for _, pages in found for p in pages]
+    errors += _url_clashes(all_pages)
+    assets = find_assets(content_dir)
+    links = LinkChecker(all_pages, assets, texts)
+    categories: list[Category] = []
+    for category, pages in found:
+        subjects, subject_errors = group_subjects(category.slug, [links.check_page(p) for p in pages])
+        errors += subject_errors
+        categories.append(Category(category.slug, category.title, category.description, category.order,
+                                   tuple(p for s in subjects for p in s.pages), subjects))
+    errors += links.errors
     if not errors and not categories:
         errors.append(ContentError(shown_root, None, "there is no content to build",
                                    "add a file with 'python build.py new <category>/<topic>'"))
@@ -599,7 +635,8 @@ def load_site(content_dir: Path, config: SiteConfig) -> Site:
     if errors:
         raise BuildFailed(errors)
     categories.sort(key=lambda c: sort_key(c.order, c.title))
-    return Site(config=config, categories=tuple(categories), tags=collect_tags(categories))
+    return Site(config=config, categories=tuple(categories), tags=collect_tags(categories),
+                assets=tuple(sorted(assets.items())), warnings=tuple(links.warnings))
 
 
 KIND_ORDER = (Kind.TUTORIAL, Kind.MCQ, Kind.INTERVIEW)  # learn, validate, prepare: as the seed page words it

@@ -4,104 +4,80 @@ from __future__ import annotations
 
 import html
 import re
-import xml.etree.ElementTree as etree
+from functools import lru_cache
 
 import markdown
-from markdown.extensions import Extension
+import nh3
 from markdown.extensions.toc import slugify_unicode
-from markdown.postprocessors import Postprocessor
-from markdown.treeprocessors import Treeprocessor
 
+from .extensions import CodeFormatter, MarkupError, StudysiteExtension
 from .model import TocEntry
 
-CALLOUT_KINDS = ("note", "tip", "important", "warning", "caution")
-_CALLOUT_MARKER = re.compile(r"\s*\[!(" + "|".join(CALLOUT_KINDS) + r")\][ \t]*(?:\n|$)", re.IGNORECASE)
+__all__ = ["MarkupError", "RAW_HTML_MODES", "html_to_text", "render_article", "render_inline",
+           "render_markdown", "render_text"]
+
+# What raw HTML in content may do: 'allow' it (the author owns the site), 'escape' it (shown as
+# text) or 'sanitize' it (safe tags kept, scripts and event handlers dropped).
+RAW_HTML_MODES = ("allow", "escape", "sanitize")
+
+_CONFIGS = {
+    "codehilite": {"css_class": "code__body", "guess_lang": False, "pygments_formatter": CodeFormatter},
+    # Tutorial heading ids start with "s-", so a heading named "Main" cannot take <main>'s id.
+    "toc": {"toc_depth": "2-3", "slugify": lambda text, sep: "s-" + slugify_unicode(text, sep)},
+}
 
 
-class _CalloutTreeprocessor(Treeprocessor):
-    """GitHub's alerts: a blockquote starting with [!NOTE] (TIP, IMPORTANT, WARNING, CAUTION) -> a callout."""
-
-    def run(self, root: etree.Element) -> None:
-        for quote in list(root.iter("blockquote")):
-            first = quote[0] if len(quote) else None
-            match = _CALLOUT_MARKER.match(first.text or "") if first is not None and first.tag == "p" else None
-            if match is None:
-                continue
-            kind = match.group(1).lower()
-            first.text = first.text[match.end():]
-            if not first.text.strip() and len(first) == 0:
-                quote.remove(first)
-            quote.tag = "div"
-            quote.set("class", f"callout callout--{kind}")
-            quote.set("role", "note")
-            title = etree.Element("p", {"class": "callout__title"})
-            title.text = kind.capitalize()
-            quote.insert(0, title)
+@lru_cache(maxsize=None)
+def _converter(raw_html: str = "allow", with_toc: bool = False) -> markdown.Markdown:
+    """One converter per configuration, reset between documents (far cheaper than a new one each)."""
+    extensions = ["extra", "sane_lists", "smarty", "codehilite", StudysiteExtension()]
+    if with_toc:
+        extensions.append("toc")
+    converter = markdown.Markdown(extensions=extensions, extension_configs=_CONFIGS, output_format="html")
+    if raw_html == "escape":
+        _drop_raw_html(converter)
+    return converter
 
 
-class _ScrollableTreeprocessor(Treeprocessor):
-    """Code blocks and tables may scroll sideways on phones: make them reachable by keyboard."""
-
-    def run(self, root: etree.Element) -> None:
-        for parent in list(root.iter()):
-            for index, child in enumerate(list(parent)):
-                if child.tag == "table":
-                    wrapper = etree.Element("div", {"class": "table-scroll", "tabindex": "0",
-                                                    "role": "region", "aria-label": "Table"})
-                    parent.remove(child)
-                    wrapper.append(child)
-                    wrapper.tail, child.tail = child.tail, None
-                    parent.insert(index, wrapper)
+def _drop_raw_html(converter: markdown.Markdown) -> None:
+    # Without these two, '<tag>' is ordinary text and gets escaped on output.
+    converter.preprocessors.deregister("html_block")
+    converter.inlinePatterns.deregister("html")
 
 
-class _FocusableCodePostprocessor(Postprocessor):
-    """Fenced code arrives as stashed HTML after the tree is built, so <pre> is patched in the text."""
-
-    def run(self, text: str) -> str:
-        return _PRE.sub('<pre tabindex="0"', text)
-
-
-_PRE = re.compile(r"<pre(?=[\s>])(?![^>]*\btabindex=)")
-
-
-class CalloutExtension(Extension):
-    """GitHub-style callouts, and keyboard access to whatever scrolls."""
-
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
-        md.treeprocessors.register(_CalloutTreeprocessor(md), "studysite-callouts", 5)
-        md.treeprocessors.register(_ScrollableTreeprocessor(md), "studysite-scrollable", 4)
-        md.postprocessors.register(_FocusableCodePostprocessor(md), "studysite-focusable-code", 5)
-
-
-_EXTENSIONS = ["extra", "sane_lists", "smarty", CalloutExtension()]
-
-# One instance reset between documents is several times cheaper than one per document.
-_converter = markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
-
-# Tutorials: the same, plus ids on their headings for the table of contents. Prefixed so a
-# heading named "Main" cannot take the id of the page's own <main>.
-_article_converter = markdown.Markdown(
-    extensions=[*_EXTENSIONS[:-1], CalloutExtension(), "toc"],
-    extension_configs={"toc": {"toc_depth": "2-3", "slugify": lambda text, sep: "s-" + slugify_unicode(text, sep)}},
-    output_format="html",
-)
-
-# Front-matter text (tips, checklist items) allows `code` and *emphasis* but no raw HTML:
-# with the HTML patterns removed, a '<script>' there is escaped like any other text.
 _text_converter = markdown.Markdown(extensions=["smarty"], output_format="html")
-_text_converter.preprocessors.deregister("html_block")
-_text_converter.inlinePatterns.deregister("html")
+_drop_raw_html(_text_converter)
+
+# Tags and attributes kept by 'sanitize': Markdown's output, MathML, details, and our own markup.
+_MATHML_TAGS = {"math", "semantics", "annotation", "mrow", "mi", "mo", "mn", "ms", "mtext", "mspace", "msup",
+                "msub", "msubsup", "mfrac", "msqrt", "mroot", "mover", "munder", "munderover", "mtable", "mtr",
+                "mtd", "mstyle", "mpadded", "mphantom", "menclose", "merror"}
+_SAFE_TAGS = nh3.ALLOWED_TAGS | _MATHML_TAGS | {"details", "summary", "input", "button", "figure", "figcaption"}
+_SAFE_ATTRIBUTES = {tag: {"class", "id", "title", "lang", "dir"} for tag in _SAFE_TAGS}
+_SAFE_ATTRIBUTES.update({
+    "a": {"href", "title", "class", "id"}, "img": {"src", "alt", "title", "width", "height", "class"},
+    "pre": {"tabindex", "class"}, "div": {"class", "role", "tabindex", "aria-label"},
+    "input": {"type", "disabled", "checked", "class", "aria-label"}, "button": {"type", "class", "data-copy-code", "hidden"},
+    "math": {"display", "xmlns"}, "annotation": {"encoding"}, "mo": {"stretchy", "fence", "form", "lspace", "rspace"},
+    "mstyle": {"displaystyle", "scriptlevel"}, "mtable": {"columnalign", "rowspacing", "columnspacing"},
+    "ol": {"start", "class"}, "td": {"align", "style"}, "th": {"align", "style"}, "details": {"open", "class"},
+    "sup": {"id", "class"}, "li": {"id", "class"},
+})
 
 
-def render_markdown(text: str) -> str:
-    """Markdown block text -> HTML."""
-    _converter.reset()
-    return _converter.convert(text)
+def render_markdown(text: str, raw_html: str = "allow") -> str:
+    """Markdown block text -> HTML; raises MarkupError for a formula that cannot be rendered."""
+    converter = _converter(raw_html)
+    converter.reset()
+    result = converter.convert(text)
+    if raw_html == "sanitize":
+        result = nh3.clean(result, tags=_SAFE_TAGS, attributes=_SAFE_ATTRIBUTES, link_rel=None)
+    return result
 
 
-def render_inline(text: str) -> str:
+def render_inline(text: str, raw_html: str = "allow") -> str:
     """Markdown for one line (a heading or a list item) -> HTML without the wrapping <p>."""
-    return _unwrap(render_markdown(text))
+    return _unwrap(render_markdown(text, raw_html))
 
 
 def render_text(text: str) -> str:
@@ -110,10 +86,13 @@ def render_text(text: str) -> str:
     return _unwrap(_text_converter.convert(text))
 
 
-def render_article(text: str) -> tuple[str, tuple[TocEntry, ...]]:
+def render_article(text: str, raw_html: str = "allow") -> tuple[str, tuple[TocEntry, ...]]:
     """A tutorial's Markdown -> (HTML with heading ids, its level-2 and level-3 headings)."""
-    _article_converter.reset()
-    body = _article_converter.convert(text)
+    converter = _converter(raw_html, with_toc=True)
+    converter.reset()
+    body = converter.convert(text)
+    if raw_html == "sanitize":
+        body = nh3.clean(body, tags=_SAFE_TAGS, attributes=_SAFE_ATTRIBUTES, link_rel=None)
     entries: list[TocEntry] = []
 
     def walk(tokens: list[dict]) -> None:
@@ -121,7 +100,7 @@ def render_article(text: str) -> tuple[str, tuple[TocEntry, ...]]:
             entries.append(TocEntry(token["id"], html_to_text(token["name"]), token["level"]))
             walk(token["children"])
 
-    walk(_article_converter.toc_tokens)  # type: ignore[attr-defined]
+    walk(converter.toc_tokens)  # type: ignore[attr-defined]
     return body, tuple(entries)
 
 
@@ -132,10 +111,13 @@ def _unwrap(fragment: str) -> str:
     return fragment
 
 
+_MATH = re.compile(r"<math\b.*?</math>", re.DOTALL)
+_TEX = re.compile(r'<annotation encoding="application/x-tex">(.*?)</annotation>', re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
 
 
 def html_to_text(fragment: str) -> str:
-    """Rendered HTML -> plain text on one line, for the search index and descriptions."""
+    """Rendered HTML -> plain text on one line, for the search index; formulas read as their LaTeX."""
+    fragment = _MATH.sub(lambda m: " " + " ".join(_TEX.findall(m.group(0))) + " ", fragment)
     return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", fragment))).strip()

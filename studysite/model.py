@@ -207,6 +207,7 @@ class SiteConfig:
     site_url: str = ""
     repo_url: str = ""
     language: str = "en"
+    raw_html: str = "allow"
 
 
 @dataclass(frozen=True)
@@ -216,6 +217,8 @@ class Site:
     config: SiteConfig
     categories: tuple[Category, ...]
     tags: tuple[Tag, ...] = field(default=())
+    assets: tuple[tuple[str, Path], ...] = ()  # (output path, source file) of files beside the content
+    warnings: tuple = ()  # ContentErrors that do not stop a build (check --strict makes them errors)
 
     @cached_property
     def subjects(self) -> dict[str, Subject]:

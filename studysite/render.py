@@ -114,6 +114,7 @@ BODY_KINDS = {Kind.INTERVIEW: "topic", Kind.MCQ: "quiz", Kind.TUTORIAL: "tutoria
 def render_site(site: Site, env: jinja2.Environment, static_files: dict[str, bytes]) -> dict[str, bytes]:
     """Render every page in memory; raise BuildFailed with every template problem."""
     outputs: dict[str, bytes] = {**static_files, SEARCH_INDEX: search_index(site)}
+    outputs.update((output_path, source.read_bytes()) for output_path, source in site.assets)
     versions = {path: hashlib.sha256(data).hexdigest()[:10] for path, data in outputs.items()}
     stylesheet = static_files.get(f"{STATIC_PREFIX}/style.css", b"").decode("utf-8")
     errors: dict[tuple, list[str]] = {}  # one report per template problem, naming the pages it broke

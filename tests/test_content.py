@@ -140,7 +140,8 @@ def test_good_page_answer_html(good):
     first, code, residuals, _ = good.questions
     assert first.answer_html.strip() == "<ul>\n<li>layer one</li>\n<li>layer two</li>\n</ul>"
     # The '## ' line inside the fence is code, not a question; '###' stays in the answer.
-    assert '<pre tabindex="0"><code class="language-python">## not a question [easy]\nx = 1\n</code></pre>' in code.answer_html
+    assert '<span class="code__lang">Python</span>' in code.answer_html
+    assert '## not a question [easy]' in code.answer_html
     assert "<h3>Details</h3>" in code.answer_html
     assert "<table>" in code.answer_html and "<td>2</td>" in code.answer_html
     assert residuals.answer_html.strip() == "<p>They help.</p>"

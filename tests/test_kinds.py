@@ -86,11 +86,11 @@ def test_mcq_validation_names_the_line(options, expected):
 
 
 def test_split_options_keeps_prompt_code_and_continuation_lines():
-    prompt, options, explanation = split_options(
+    prompt, options, explanation, explanation_line = split_options(
         "```python\nx = 1\n```\n\n- [ ] one\n  continued\n\n- [x] two\n\nWhy: because.", first_line=10)
     assert prompt.strip() == "```python\nx = 1\n```"
     assert [(o.text, o.is_correct, o.line) for o in options] == [("one continued", False, 14), ("two", True, 17)]
-    assert explanation == "Why: because."
+    assert (explanation, explanation_line) == ("Why: because.", 19)
 
 
 TUTORIAL = """\

@@ -19,6 +19,7 @@ PAGES = {
     "quiz": "neural-networks/vanishing-gradients-mcq.html",
     "quiz-answered": "neural-networks/vanishing-gradients-mcq.html",
     "tutorial": "neural-networks/vanishing-gradients-tutorial.html",
+    "rich": "neural-networks/backpropagation.html",
 }
 axe = Axe()
 

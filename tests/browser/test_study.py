@@ -57,7 +57,7 @@ def test_marks_persist_across_reload_and_show_on_home(page: Page, base_url):
     expect(page.locator("[data-progress-bar]")).to_have_attribute("aria-valuenow", "1")
     page.goto(base_url + "index.html")
     expect(page.locator(f'[data-progress-for="{TOPIC}"]')).to_have_text("· 1/15 known · 1 to review")
-    expect(page.locator("[data-overall-progress]")).to_have_text("1 of 63 questions known")
+    expect(page.locator("[data-overall-progress]")).to_have_text("1 of 73 questions known")
     page.goto(base_url + "neural-networks/index.html")
     expect(page.locator(f'[data-progress-for="{TOPIC}"]')).to_have_text("· 1/15 known · 1 to review")
 
@@ -169,7 +169,7 @@ def test_nothing_breaks_without_storage(browser, base_url):
     page.locator(FIRST).get_by_role("button", name="Got it").click()
     expect(page.locator("[data-progress-text]")).to_have_text("1 of 15 known")
     page.goto(base_url + "index.html")
-    expect(page.locator("[data-overall-progress]")).to_have_text("0 of 63 questions known")  # forgotten
+    expect(page.locator("[data-overall-progress]")).to_have_text("0 of 73 questions known")  # forgotten
     page.get_by_role("button", name="Switch to dark theme").click()
     assert errors == []
     context.close()
@@ -189,12 +189,12 @@ def test_export_and_import_progress(page: Page, base_url, tmp_path):
     fresh = page.context.browser.new_context()
     other = fresh.new_page()
     other.goto(base_url + "index.html")
-    expect(other.locator("[data-overall-progress]")).to_have_text("0 of 63 questions known")
+    expect(other.locator("[data-overall-progress]")).to_have_text("0 of 73 questions known")
     (tmp_path / "bad.json").write_text("{\"not\": \"ours\"}")
     other.locator("[data-import-file]").set_input_files(tmp_path / "bad.json")
     expect(other.locator("[data-progress-status]")).to_have_text("That file is not a studysite progress export; nothing was changed.")
     other.locator("[data-import-file]").set_input_files(exported)
-    expect(other.locator("[data-overall-progress]")).to_have_text("1 of 63 questions known")
+    expect(other.locator("[data-overall-progress]")).to_have_text("1 of 73 questions known")
     other.goto(base_url + TOPIC)
     expect(other.locator(FIRST).get_by_role("button", name="Got it")).to_have_attribute("aria-pressed", "true")
     fresh.close()

@@ -1,0 +1,165 @@
+"""Files beside the content (images, downloads): find them, size images, and check every link to them."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import struct
+from dataclasses import replace
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .errors import ContentError
+from .model import Page, Question
+
+# Links that leave the site or stay on the page need no checking.
+_EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//|#)", re.IGNORECASE)
+_LINK = re.compile(r'(<(a|img)\b[^>]*?\s(href|src)=")([^"]*)(")([^>]*>)', re.IGNORECASE)
+_ALT = re.compile(r'\salt="([^"]*)"', re.IGNORECASE)
+
+
+def find_assets(content_dir: Path) -> dict[str, Path]:
+    """Every non-Markdown file inside a category folder, by its output path (same place in the site)."""
+    assets = {}
+    for folder in sorted(p for p in content_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        for source in sorted(folder.rglob("*")):
+            relative = source.relative_to(content_dir)
+            if source.is_file() and source.suffix != ".md" and source.name != "_category.yml" \
+                    and not any(part.startswith(".") for part in relative.parts):
+                assets[relative.as_posix()] = source
+    return assets
+
+
+def image_size(path: Path) -> tuple[int, int] | None:
+    """Width and height of a PNG, GIF, JPEG, WebP or SVG file, read from its header; None if unknown."""
+    try:
+        with path.open("rb") as file:
+            head = file.read(64 * 1024)
+    except OSError:
+        return None
+    if head.startswith(b"\x89PNG\r\n\x1a\n") and len(head) >= 24:
+        return struct.unpack(">II", head[16:24])
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return struct.unpack("<HH", head[6:10])
+    if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
+        return _webp_size(head)
+    if head.startswith(b"\xff\xd8"):
+        return _jpeg_size(head)
+    if path.suffix.lower() == ".svg":
+        return _svg_size(head.decode("utf-8", "replace"))
+    return None
+
+
+def _webp_size(head: bytes) -> tuple[int, int] | None:
+    chunk = head[12:16]
+    if chunk == b"VP8X":
+        return 1 + int.from_bytes(head[24:27], "little"), 1 + int.from_bytes(head[27:30], "little")
+    if chunk == b"VP8 ":
+        width, height = struct.unpack("<HH", head[26:30])
+        return width & 0x3FFF, height & 0x3FFF
+    if chunk == b"VP8L":
+        bits = int.from_bytes(head[21:25], "little")
+        return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
+    return None
+
+
+def _jpeg_size(head: bytes) -> tuple[int, int] | None:
+    index = 2
+    while index + 9 < len(head):
+        if head[index] != 0xFF:
+            index += 1
+            continue
+        marker = head[index + 1]
+        if marker in (0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF):
+            height, width = struct.unpack(">HH", head[index + 5:index + 9])
+            return width, height
+        index += 2 + struct.unpack(">H", head[index + 2:index + 4])[0]
+    return None
+
+
+def _svg_size(text: str) -> tuple[int, int] | None:
+    root = re.search(r"<svg\b[^>]*>", text)
+    if root is None:
+        return None
+    sizes = [re.search(rf'\s{name}="\s*([\d.]+)\s*(?:px)?\s*"', root.group(0)) for name in ("width", "height")]
+    if all(sizes):
+        return round(float(sizes[0].group(1))), round(float(sizes[1].group(1)))  # type: ignore[union-attr]
+    box = re.search(r'viewBox="\s*[-\d.]+[\s,]+[-\d.]+[\s,]+([\d.]+)[\s,]+([\d.]+)\s*"', root.group(0))
+    return (round(float(box.group(1))), round(float(box.group(2)))) if box else None
+
+
+class LinkChecker:
+    """Rewrites and checks the links of one build: .md links become page URLs, images get sizes."""
+
+    def __init__(self, pages: list[Page], assets: dict[str, Path], texts: dict[Path, str]):
+        self.assets = assets
+        self.texts = texts
+        # A link may name a page by its Markdown file (as GitHub's preview wants) or by its URL.
+        self.targets: dict[str, str] = {}
+        for page in pages:
+            self.targets[f"{page.category}/{page.source_path.name}"] = page.output_path
+            self.targets[page.output_path] = page.output_path
+        self.sizes: dict[str, tuple[int, int] | None] = {}
+        self.errors: list[ContentError] = []
+        self.warnings: list[ContentError] = []
+
+    def check_page(self, page: Page) -> Page:
+        """The page with its links rewritten; problems are added to errors and warnings."""
+        fix = lambda html: self._rewrite(html, page) if html else html  # noqa: E731
+        questions = tuple(replace(q, title_html=fix(q.title_html), answer_html=fix(q.answer_html),
+                                  prompt_html=fix(q.prompt_html), explanation_html=fix(q.explanation_html),
+                                  options=tuple(replace(o, html=fix(o.html)) for o in q.options))
+                          for q in page.questions)
+        return replace(page, intro_html=fix(page.intro_html), body_html=fix(page.body_html), questions=questions)
+
+    def _line_of(self, page: Page, needle: str) -> int | None:
+        for number, line in enumerate(self.texts.get(page.source_path, "").split("\n"), start=1):
+            if needle in line:
+                return number
+        return None
+
+    def _rewrite(self, html: str, page: Page) -> str:
+        return _LINK.sub(lambda match: self._fix_link(match, page), html)
+
+    def _fix_link(self, match: re.Match, page: Page) -> str:
+        start, tag, _, url, quote, rest = match.groups()
+        whole = match.group(0)
+        if tag.lower() == "img":
+            alt = _ALT.search(whole)
+            if alt is None or not alt.group(1).strip():
+                self.warnings.append(ContentError(page.source_path, self._line_of(page, url), f"image '{url}' has no alt text",
+                                                  "describe the image in the brackets: ![what it shows](path)"))
+        if not url or _EXTERNAL.match(url):
+            return whole
+        parts = urlsplit(url)
+        if url.startswith("/"):
+            self.errors.append(ContentError(page.source_path, self._line_of(page, url), f"link '{url}' starts at the server's root",
+                                            "use a path relative to this file, so the site works under any sub-path"))
+            return whole
+        target = posixpath.normpath(posixpath.join(page.category, unquote(parts.path)))
+        fragment = f"#{parts.fragment}" if parts.fragment else ""
+        if target in self.targets:
+            new_url = posixpath.relpath(self.targets[target], posixpath.dirname(page.output_path)) + fragment
+            return f"{start}{new_url}{quote}{rest}"
+        if target in self.assets:
+            if tag.lower() == "img":
+                return f"{start}{url}{quote}{self._image_attributes(target, rest)}"
+            return whole
+        kind = "image" if tag.lower() == "img" else "link target"
+        nearby = sorted(p.rsplit("/", 1)[-1] for p in (*self.assets, *self.targets)
+                        if posixpath.dirname(p) == posixpath.dirname(target))[:5]
+        self.errors.append(ContentError(
+            page.source_path, self._line_of(page, url), f"{kind} '{url}' does not exist",
+            "paths are relative to this file's folder"
+            + (f"; files there: {', '.join(nearby)}" if nearby else "")))
+        return whole
+
+    def _image_attributes(self, target: str, rest: str) -> str:
+        """Lazy loading and, when the file says it, width and height (no layout jump while loading)."""
+        if target not in self.sizes:
+            self.sizes[target] = image_size(self.assets[target])
+        extra = ' loading="lazy" decoding="async"'
+        size = self.sizes[target]
+        if size and "width=" not in rest and "height=" not in rest:
+            extra += f' width="{size[0]}" height="{size[1]}"'
+        return extra + rest
