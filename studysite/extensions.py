@@ -321,6 +321,17 @@ class CodeFormatter(HtmlFormatter):
                       f"{body.getvalue()}</div>")
 
 
+_FORMATTERS: dict[str, CodeFormatter] = {}
+
+
+def code_formatter(lang_str: str = "", **options) -> CodeFormatter:
+    """codehilite asks for a formatter per code block; building one costs more than highlighting, so reuse."""
+    key = repr((lang_str, sorted(options.items())))
+    if key not in _FORMATTERS:
+        _FORMATTERS[key] = CodeFormatter(lang_str=lang_str, **options)
+    return _FORMATTERS[key]
+
+
 class _FocusableCodePostprocessor(Postprocessor):
     """Code may scroll sideways: make every <pre> focusable (fenced code arrives as stashed HTML)."""
 

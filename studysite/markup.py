@@ -10,7 +10,7 @@ import markdown
 import nh3
 from markdown.extensions.toc import slugify_unicode
 
-from .extensions import CodeFormatter, MarkupError, StudysiteExtension
+from .extensions import MarkupError, StudysiteExtension, code_formatter
 from .model import TocEntry
 
 __all__ = ["MarkupError", "RAW_HTML_MODES", "html_to_text", "render_article", "render_inline",
@@ -21,7 +21,7 @@ __all__ = ["MarkupError", "RAW_HTML_MODES", "html_to_text", "render_article", "r
 RAW_HTML_MODES = ("allow", "escape", "sanitize")
 
 _CONFIGS = {
-    "codehilite": {"css_class": "code__body", "guess_lang": False, "pygments_formatter": CodeFormatter},
+    "codehilite": {"css_class": "code__body", "guess_lang": False, "pygments_formatter": code_formatter},
     # Tutorial heading ids start with "s-", so a heading named "Main" cannot take <main>'s id.
     "toc": {"toc_depth": "2-3", "slugify": lambda text, sep: "s-" + slugify_unicode(text, sep)},
 }
@@ -30,7 +30,8 @@ _CONFIGS = {
 @lru_cache(maxsize=None)
 def _converter(raw_html: str = "allow", with_toc: bool = False) -> markdown.Markdown:
     """One converter per configuration, reset between documents (far cheaper than a new one each)."""
-    extensions = ["extra", "sane_lists", "smarty", "codehilite", StudysiteExtension()]
+    # No 'smarty': typographic quotes doubled the cost of every answer.
+    extensions = ["extra", "sane_lists", "codehilite", StudysiteExtension()]
     if with_toc:
         extensions.append("toc")
     converter = markdown.Markdown(extensions=extensions, extension_configs=_CONFIGS, output_format="html")
@@ -45,7 +46,7 @@ def _drop_raw_html(converter: markdown.Markdown) -> None:
     converter.inlinePatterns.deregister("html")
 
 
-_text_converter = markdown.Markdown(extensions=["smarty"], output_format="html")
+_text_converter = markdown.Markdown(output_format="html")
 _drop_raw_html(_text_converter)
 
 # Tags and attributes kept by 'sanitize': Markdown's output, MathML, details, and our own markup.
@@ -75,8 +76,14 @@ def render_markdown(text: str, raw_html: str = "allow") -> str:
     return result
 
 
+# Characters that can make a line of Markdown more than text (emphasis, code, links, HTML, math ...).
+_MARKDOWN_SYNTAX = re.compile(r"[*_`\[\]<>&\\$!~:|=^@{}]")
+
+
 def render_inline(text: str, raw_html: str = "allow") -> str:
     """Markdown for one line (a heading or a list item) -> HTML without the wrapping <p>."""
+    if not _MARKDOWN_SYNTAX.search(text):
+        return html.escape(text.strip(), quote=False)  # plain text, the common case: skip the converter
     return _unwrap(render_markdown(text, raw_html))
 
 

@@ -42,8 +42,13 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
 def relative_url(from_path: str, to_path: str) -> str:
     """The URL of `to_path` as seen from the page at `from_path` (both relative to the site root)."""
     target, _, fragment = to_path.partition("#")
-    start = posixpath.dirname(from_path) or "."
-    url = posixpath.relpath(target, start) if target else posixpath.basename(from_path)
+    start = posixpath.dirname(from_path)
+    if not target:
+        url = posixpath.basename(from_path)
+    elif posixpath.dirname(target) == start:
+        url = posixpath.basename(target)  # same folder: the short form
+    else:
+        url = "../" * from_path.count("/") + target  # every page sits at most a few folders deep
     return f"{url}#{fragment}" if fragment else url
 
 

@@ -57,7 +57,7 @@ def test_mcq_kind_comes_from_the_file_name():
     assert [(o.html, o.is_correct) for o in first.options] == [("tanh", False), ("sigmoid", True), ("ReLU", False)]
     assert [o.line for o in first.options] == [7, 8, 9]
     assert not first.is_multi_answer and second.is_multi_answer
-    assert first.explanation_html == "<p>Sigmoid&rsquo;s derivative is s(1 - s).</p>"
+    assert first.explanation_html == "<p>Sigmoid's derivative is s(1 - s).</p>"
     assert second.prompt_html == "<p>Pick all that apply.</p>"
     assert second.explanation_html == "<p>both keep updates bounded.</p>"
     assert first.answer_html == ""
