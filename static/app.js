@@ -116,18 +116,17 @@
         script.onerror = function () { loading = null; reject(new Error("index")); };
         document.head.appendChild(script);
       }).then(function () {
-        var raw = window.studysiteSearchIndex, pages = raw.pages;
-        // Pages (topics, quizzes, tutorials) first in the list, so a title match on a page wins ties.
+        // Each page: [title, category, url, kind, tags, summary, questions]; each question:
+        // [question, url, difficulty, tags, answer text]. Pages come first, so a page title wins ties.
+        var pages = window.studysiteSearchIndex.pages, questions = [];
         index = pages.map(function (p) {
+          p[6].forEach(function (q) {
+            questions.push({ title: q[0], topic: p[0], url: q[1], difficulty: q[2],
+                             fields: [fold(q[0]), fold(q[3]), fold(p[0] + " " + p[1]), fold(q[4])] });
+          });
           return { title: p[0], topic: p[1] + " · " + p[3], url: p[2], difficulty: "",
                    fields: [fold(p[0]), fold(p[4]), fold(p[1]), fold(p[5])] };
-        }).concat(raw.questions.map(function (q) {
-          var page = pages[q[1]];
-          return {
-            title: q[0], topic: page[0], url: q[2], difficulty: q[3],
-            fields: [fold(q[0]), fold(q[4]), fold(page[0] + " " + page[1]), fold(q[5])]
-          };
-        }));
+        }).concat(questions);
         return index;
       });
       return loading;

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import re
 import struct
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -18,15 +19,20 @@ _LINK = re.compile(r'(<(a|img)\b[^>]*?\s(href|src)=")([^"]*)(")([^>]*>)', re.IGN
 _ALT = re.compile(r'\salt="([^"]*)"', re.IGNORECASE)
 
 
-def find_assets(content_dir: Path) -> dict[str, Path]:
-    """Every non-Markdown file inside a category folder, by its output path (same place in the site)."""
+def find_assets(content_dir: Path, files: list[Path] | None = None) -> dict[str, Path]:
+    """Every non-Markdown file inside a category folder, by its output path (same place in the site).
+
+    `files` (every file under content_dir, when the caller has just listed them) saves walking the tree again.
+    """
+    if files is None:
+        files = [p for p in content_dir.rglob("*") if p.is_file()]
     assets = {}
-    for folder in sorted(p for p in content_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        for source in sorted(folder.rglob("*")):
-            relative = source.relative_to(content_dir)
-            if source.is_file() and source.suffix != ".md" and source.name != "_category.yml" \
-                    and not any(part.startswith(".") for part in relative.parts):
-                assets[relative.as_posix()] = source
+    prefix = len(str(content_dir).rstrip("/")) + 1
+    for source in sorted(files):
+        relative = str(source)[prefix:]
+        if "/" in relative and source.suffix != ".md" and source.name != "_category.yml" \
+                and "/." not in "/" + relative:
+            assets[relative] = source
     return assets
 
 
@@ -88,32 +94,50 @@ def _svg_size(text: str) -> tuple[int, int] | None:
     return (round(float(box.group(1))), round(float(box.group(2)))) if box else None
 
 
+@dataclass(frozen=True)
+class CheckedPage:
+    """A page with its links rewritten, and what was wrong with them."""
+
+    page: Page
+    errors: tuple[ContentError, ...]
+    warnings: tuple[ContentError, ...]
+
+
 class LinkChecker:
     """Rewrites and checks the links of one build: .md links become page URLs, images get sizes."""
 
-    def __init__(self, pages: list[Page], assets: dict[str, Path], texts: dict[Path, str]):
+    def __init__(self, pages: list[Page], assets: dict[str, Path]):
         self.assets = assets
-        self.texts = texts
         # A link may name a page by its Markdown file (as GitHub's preview wants) or by its URL.
         self.targets: dict[str, str] = {}
         for page in pages:
             self.targets[f"{page.category}/{page.source_path.name}"] = page.output_path
             self.targets[page.output_path] = page.output_path
         self.sizes: dict[str, tuple[int, int] | None] = {}
-        self.errors: list[ContentError] = []
-        self.warnings: list[ContentError] = []
+        # What every page's links are checked against: a page's result holds while this does.
+        self.fingerprint = hashlib.sha1(repr((sorted(self.targets.items()), sorted(assets))).encode()).hexdigest()
+        self._errors: list[ContentError] = []
+        self._warnings: list[ContentError] = []
 
-    def check_page(self, page: Page) -> Page:
-        """The page with its links rewritten; problems are added to errors and warnings."""
+    def check_page(self, page: Page) -> CheckedPage:
+        """The page with its links rewritten, with the problems found in them."""
+        self._errors, self._warnings = [], []
         fix = lambda html: self._rewrite(html, page) if html else html  # noqa: E731
         questions = tuple(replace(q, title_html=fix(q.title_html), answer_html=fix(q.answer_html),
                                   prompt_html=fix(q.prompt_html), explanation_html=fix(q.explanation_html),
                                   options=tuple(replace(o, html=fix(o.html)) for o in q.options))
                           for q in page.questions)
-        return replace(page, intro_html=fix(page.intro_html), body_html=fix(page.body_html), questions=questions)
+        checked = replace(page, intro_html=fix(page.intro_html), body_html=fix(page.body_html), questions=questions)
+        return CheckedPage(checked, tuple(self._errors), tuple(self._warnings))
 
-    def _line_of(self, page: Page, needle: str) -> int | None:
-        for number, line in enumerate(self.texts.get(page.source_path, "").split("\n"), start=1):
+    @staticmethod
+    def _line_of(page: Page, needle: str) -> int | None:
+        """The first line of the page's source naming `needle` (read only when there is a problem)."""
+        try:
+            text = Path(page.source_path).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None
+        for number, line in enumerate(text.split("\n"), start=1):
             if needle in line:
                 return number
         return None
@@ -127,13 +151,13 @@ class LinkChecker:
         if tag.lower() == "img":
             alt = _ALT.search(whole)
             if alt is None or not alt.group(1).strip():
-                self.warnings.append(ContentError(page.source_path, self._line_of(page, url), f"image '{url}' has no alt text",
+                self._warnings.append(ContentError(page.source_path, self._line_of(page, url), f"image '{url}' has no alt text",
                                                   "describe the image in the brackets: ![what it shows](path)"))
         if not url or _EXTERNAL.match(url):
             return whole
         parts = urlsplit(url)
         if url.startswith("/"):
-            self.errors.append(ContentError(page.source_path, self._line_of(page, url), f"link '{url}' starts at the server's root",
+            self._errors.append(ContentError(page.source_path, self._line_of(page, url), f"link '{url}' starts at the server's root",
                                             "use a path relative to this file, so the site works under any sub-path"))
             return whole
         target = posixpath.normpath(posixpath.join(page.category, unquote(parts.path)))
@@ -148,7 +172,7 @@ class LinkChecker:
         kind = "image" if tag.lower() == "img" else "link target"
         nearby = sorted(p.rsplit("/", 1)[-1] for p in (*self.assets, *self.targets)
                         if posixpath.dirname(p) == posixpath.dirname(target))[:5]
-        self.errors.append(ContentError(
+        self._errors.append(ContentError(
             page.source_path, self._line_of(page, url), f"{kind} '{url}' does not exist",
             "paths are relative to this file's folder"
             + (f"; files there: {', '.join(nearby)}" if nearby else "")))

@@ -6,81 +6,20 @@ import argparse
 import re
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
-from .config import CONFIG_FILE, load_config
-from .content import load_site
+from .builder import Builder, BuildResult, Project
 from .errors import BuildFailed, ContentError, format_report, relative_to_cwd
 from .model import Site
-from .output import WriteStats, check_output_dir, write_site
-from .render import make_environment, read_static, render_site
-
-# Templates and static files that ship with studysite, used when a project has none of its own.
-BUNDLED = Path(__file__).resolve().parent.parent
-
-
-@dataclass(frozen=True)
-class Project:
-    """Where a site's sources live and where its output goes."""
-
-    root: Path
-    content: Path
-    output: Path
-
-    @property
-    def templates(self) -> Path:
-        own = self.root / "templates"
-        return own if own.is_dir() else BUNDLED / "templates"
-
-    @property
-    def static(self) -> Path:
-        own = self.root / "static"
-        return own if own.is_dir() else BUNDLED / "static"
-
-    @property
-    def config_file(self) -> Path:
-        return self.root / CONFIG_FILE
-
-    @property
-    def sources(self) -> list[Path]:
-        """Everything a build reads; the output folder may contain none of it."""
-        return [self.root, self.content, self.templates, self.static, self.config_file]
-
-
-@dataclass(frozen=True)
-class BuildResult:
-    """What a build made, for the summary line."""
-
-    site: Site
-    outputs: dict[str, bytes]
-    seconds: float
-
-
-def render_project(project: Project) -> BuildResult:
-    """Load, validate and render a project entirely in memory; nothing is written."""
-    started = time.perf_counter()
-    config = load_config(project.config_file)
-    site = load_site(project.content, config)
-    env = make_environment(project.templates)
-    outputs = render_site(site, env, read_static(project.static))
-    return BuildResult(site, outputs, time.perf_counter() - started)
-
-
-def build_project(project: Project) -> tuple[BuildResult, WriteStats]:
-    """Render everything, and only then write it: a failed build leaves the old site untouched."""
-    check_output_dir(project.output, project.sources)
-    result = render_project(project)
-    stats = write_site(result.outputs, project.output)
-    return result, stats
-
 
 def summary_line(result: BuildResult, output: Path, verb: str = "Built") -> str:
-    """'Built 36 pages (6 topics, 63 questions) in 0.41 s -> _site/'."""
-    pages = sum(1 for name in result.outputs if name.endswith(".html"))
-    return (f"{verb} {plural(pages, 'page')} ({plural(len(result.site.pages), 'topic')}, "
-            f"{plural(result.site.question_count, 'question')}) in {result.seconds:.2f} s "
-            f"-> {relative_to_cwd(output)}/")
+    """'Built 36 pages (6 topics, 63 questions) in 0.41 s -> _site/ (36 written, 0 unchanged, 0 removed)'."""
+    if result.up_to_date:
+        verb = "Up to date:"
+    stats = result.written
+    return (f"{verb} {plural(result.pages, 'page')} ({plural(result.topics, 'topic')}, "
+            f"{plural(result.questions, 'question')}) in {result.seconds:.2f} s -> {relative_to_cwd(output)}/"
+            f" ({stats.written} written, {stats.unchanged} unchanged, {stats.removed} removed)")
 
 
 def plural(count: int, noun: str) -> str:
@@ -90,29 +29,32 @@ def plural(count: int, noun: str) -> str:
 
 # --- Commands ---------------------------------------------------------------------------
 
-def print_warnings(site: Site) -> None:
-    """Warnings go to stderr, after the work, so they are the last thing a user reads."""
-    for warning in site.warnings:
+def print_warnings(site: Site | None, notes: list[str] = ()) -> None:
+    """Notes and warnings go to stderr, after the work, so they are the last thing a user reads."""
+    for note in notes:
+        print(note, file=sys.stderr)
+    for warning in site.warnings if site else ():
         print(f"warning: {warning}", file=sys.stderr)
 
 
 def command_build(project: Project, args: argparse.Namespace) -> int:
-    result, stats = build_project(project)
-    print(summary_line(result, project.output)
-          + f" ({stats.written} written, {stats.unchanged} unchanged, {stats.removed} removed)")
-    print_warnings(result.site)
+    builder = Builder(project, use_cache=not args.clean)
+    result = builder.build()
+    builder.save_state()
+    print(summary_line(result, project.output))
+    print_warnings(result.site, builder.notes)
     return 0
 
 
 def command_check(project: Project, args: argparse.Namespace) -> int:
-    result = render_project(project)
-    warnings = result.site.warnings
+    site = Builder(project, use_cache=False).check()
+    warnings = site.warnings
     if args.strict and warnings:
         raise BuildFailed(warnings)
-    print(f"OK: {plural(len(result.site.pages), 'topic')}, "
-          f"{plural(result.site.question_count, 'question')}, no errors"
+    print(f"OK: {plural(len(site.pages), 'topic')}, "
+          f"{plural(site.question_count, 'question')}, no errors"
           + (f", {plural(len(warnings), 'warning')}." if warnings else "."))
-    print_warnings(result.site)
+    print_warnings(site)
     return 0
 
 
@@ -135,6 +77,8 @@ def command_new(project: Project, args: argparse.Namespace) -> int:
     if target.exists():
         raise BuildFailed([ContentError(relative_to_cwd(target), None, "this file already exists",
                                         "choose another name, or edit the file you have")])
+    from .render import make_environment
+
     category, topic = name.split("/")
     scaffold = make_environment(project.templates).get_template("scaffold/topic.md")
     text = scaffold.render(title=topic.replace("-", " ").capitalize(),
@@ -161,8 +105,10 @@ def _parser() -> argparse.ArgumentParser:
         epilog="Run 'studysite COMMAND --help' for a command's options. Without a command: build.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    commands.add_parser("build", parents=[common], help="build the site (the default)",
-                        description="Build the site into the output folder.")
+    build = commands.add_parser("build", parents=[common], help="build the site (the default)",
+                                description="Build the site into the output folder, redoing only what changed.")
+    build.add_argument("--clean", action="store_true",
+                       help=f"ignore the build cache ({'.studysite-cache'}/) and build everything")
     check = commands.add_parser("check", parents=[common], help="validate everything, write nothing",
                                 description="Parse and render everything without writing; exit 1 on any error.")
     check.add_argument("--strict", action="store_true", help="treat warnings (such as missing alt text) as errors")
@@ -186,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
     project = Project(root=root, content=getattr(args, "content", root / "content"),
                       output=getattr(args, "output", root / "_site"))
     try:
+        if args.command is None:
+            args.clean = False
         return COMMANDS[args.command or "build"](project, args)
     except BuildFailed as failed:
         print(format_report(failed.errors), file=sys.stderr)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .content import Field, as_text, convert_title, convert_fields, load_yaml, read_text
-from .errors import did_you_mean
+from .builder import CONFIG_FILE
+from .content import Field, as_text, convert_fields, convert_title, load_yaml, read_text
+from .errors import BuildFailed, did_you_mean, relative_to_cwd
 from .markup import RAW_HTML_MODES
-from .errors import BuildFailed, relative_to_cwd
 from .model import SiteConfig
 
-CONFIG_FILE = "site.yml"
+__all__ = ["CONFIG_FILE", "load_config"]
+
 
 def _convert_raw_html(field: Field) -> str:
     value = as_text(field).lower()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import Any, Callable
 import yaml
 
 from .errors import BuildFailed, ContentError, did_you_mean, relative_to_cwd
-from .assets import LinkChecker, find_assets
+from .assets import CheckedPage, LinkChecker, find_assets
 from .markup import MarkupError, render_article, render_inline, render_markdown
 from .model import (Category, Difficulty, Kind, Option, Page, Question, Site, SiteConfig, Subject, Tag,
                     slugify, sort_key)
@@ -574,16 +575,42 @@ def _collect(errors: list[ContentError], action: Callable[[], Any]) -> Any:
     return None
 
 
-def load_site(content_dir: Path, config: SiteConfig) -> Site:
-    """Read every content file under `content_dir` into a Site; raise BuildFailed listing all problems."""
+@dataclass(frozen=True)
+class Source:
+    """A content file found in a category folder: where it is, and how errors name it."""
+
+    path: Path
+    shown: Path
+    category: str
+
+
+@dataclass(frozen=True)
+class Discovery:
+    """What the content folder holds, before any Markdown file is parsed."""
+
+    categories: tuple[Category, ...]  # without pages yet
+    sources: tuple[Source, ...]
+    errors: tuple[ContentError, ...]
+
+
+def discover_content(content_dir: Path, files: list[Path] | None = None) -> Discovery:
+    """Find the categories and content files; report files in the wrong place.
+
+    `files` (every file under content_dir, when the caller has just listed them) saves walking the tree again.
+    """
     errors: list[ContentError] = []
     shown_root = relative_to_cwd(content_dir)
     if not content_dir.is_dir():
         raise BuildFailed([ContentError(shown_root, None, "the content folder does not exist",
                                         "create it, or pass --content DIR")])
-    found: list[tuple[Category, list[Page]]] = []
-    texts: dict[Path, str] = {}
+    categories: list[Category] = []
+    sources: list[Source] = []
     folders: dict[str, Path] = {}
+    by_folder: dict[str, list[Path]] = {}
+    prefix = len(str(content_dir).rstrip("/")) + 1
+    for file in files or ():
+        if file.suffix == ".md":
+            by_folder.setdefault(str(file)[prefix:].split("/", 1)[0], []).append(file)
     for folder in sorted(p for p in content_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
         shown_folder = shown_root / folder.name
         category = _collect(errors, lambda: load_category(folder, shown_folder)) or \
@@ -598,36 +625,58 @@ def load_site(content_dir: Path, config: SiteConfig) -> Site:
                                        "rename one of the folders"))
             continue
         folders[category.slug] = shown_folder
-        pages = []
-        for source in sorted(folder.rglob("*.md")):
-            shown = shown_folder / source.relative_to(folder)
-            if source.parent != folder:
+        categories.append(category)
+        markdown_files = folder.rglob("*.md") if files is None else by_folder.get(folder.name, [])
+        for path in sorted(markdown_files):
+            shown = shown_folder / path.relative_to(folder)
+            if path.parent != folder:
                 errors.append(ContentError(shown, None, "content files must sit directly in a category folder",
-                                           f"move it to {shown_folder / source.name}"))
-                continue
-            text = _collect(errors, lambda: read_text(source, shown))
-            if text is None:
-                continue
-            texts[shown] = text
-            page = _collect(errors, lambda: parse_page(text, shown, category.slug, source.stem, config.raw_html))
-            if page is not None:
-                pages.append(page)
-        if pages:
-            found.append((category, pages))
+                                           f"move it to {shown_folder / path.name}"))
+            else:
+                sources.append(Source(path, shown, category.slug))
     for stray in sorted(content_dir.glob("*.md")):
         errors.append(ContentError(shown_root / stray.name, None, "content files must sit in a category folder",
                                    f"move it to {shown_root}/<category>/{stray.name}"))
-    all_pages = [p for _, pages in found for p in pages]
-    errors += _url_clashes(all_pages)
-    assets = find_assets(content_dir)
-    links = LinkChecker(all_pages, assets, texts)
+    return Discovery(tuple(categories), tuple(sources), tuple(errors))
+
+
+def source_hash(text: str, raw_html: str) -> str:
+    """What a parsed page depends on besides the code: its text and the raw-HTML mode."""
+    return hashlib.sha1(f"{raw_html}\0{text}".encode("utf-8")).hexdigest()
+
+
+def parse_source(source: Source, raw_html: str = "allow") -> Page | list[ContentError]:
+    """Read and parse one content file: the Page, or every problem in it (picklable, for worker processes)."""
+    errors: list[ContentError] = []
+    text = _collect(errors, lambda: read_text(source.path, source.shown))
+    if text is None:
+        return errors
+    page = _collect(errors, lambda: parse_page(text, source.shown, source.category, source.path.stem, raw_html))
+    if page is None:
+        return errors
+    return replace(page, source_hash=source_hash(text, raw_html))
+
+
+def assemble_site(config: SiteConfig, discovery: Discovery, pages: list[Page], assets: dict[str, Path],
+                  check: Callable[[Page], CheckedPage], errors: list[ContentError],
+                  links_fingerprint: str = "") -> Site:
+    """Cross-page work on parsed pages: links, subjects, related subjects, tags; raise BuildFailed on errors."""
+    shown_root = discovery.sources[0].shown.parent.parent if discovery.sources else Path("content")
+    errors += _url_clashes(pages)
+    warnings: list[ContentError] = []
+    by_category: dict[str, list[Page]] = {}
+    for page in pages:
+        checked = check(page)
+        errors.extend(checked.errors)
+        warnings.extend(checked.warnings)
+        by_category.setdefault(page.category, []).append(checked.page)
     categories: list[Category] = []
-    for category, pages in found:
-        subjects, subject_errors = group_subjects(category.slug, [links.check_page(p) for p in pages])
+    for category in discovery.categories:
+        if category.slug not in by_category:
+            continue
+        subjects, subject_errors = group_subjects(category.slug, by_category[category.slug])
         errors += subject_errors
-        categories.append(Category(category.slug, category.title, category.description, category.order,
-                                   tuple(p for s in subjects for p in s.pages), subjects))
-    errors += links.errors
+        categories.append(replace(category, pages=tuple(p for s in subjects for p in s.pages), subjects=subjects))
     if not errors and not categories:
         errors.append(ContentError(shown_root, None, "there is no content to build",
                                    "add a file with 'python build.py new <category>/<topic>'"))
@@ -636,7 +685,23 @@ def load_site(content_dir: Path, config: SiteConfig) -> Site:
         raise BuildFailed(errors)
     categories.sort(key=lambda c: sort_key(c.order, c.title))
     return Site(config=config, categories=tuple(categories), tags=collect_tags(categories),
-                assets=tuple(sorted(assets.items())), warnings=tuple(links.warnings))
+                assets=tuple(sorted(assets.items())), warnings=tuple(warnings), links_fingerprint=links_fingerprint)
+
+
+def load_site(content_dir: Path, config: SiteConfig) -> Site:
+    """Read every content file under `content_dir` into a Site; raise BuildFailed listing all problems."""
+    discovery = discover_content(content_dir)
+    errors = list(discovery.errors)
+    pages = []
+    for source in discovery.sources:
+        result = parse_source(source, config.raw_html)
+        if isinstance(result, Page):
+            pages.append(result)
+        else:
+            errors.extend(result)
+    assets = find_assets(content_dir)
+    links = LinkChecker(pages, assets)
+    return assemble_site(config, discovery, pages, assets, links.check_page, errors, links.fingerprint)
 
 
 KIND_ORDER = (Kind.TUTORIAL, Kind.MCQ, Kind.INTERVIEW)  # learn, validate, prepare: as the seed page words it
@@ -714,7 +779,8 @@ def collect_tags(categories: list[Category]) -> tuple[Tag, ...]:
             for name in page.tags:
                 slug = slugify(name) or "tag"
                 names.setdefault(slug, name)
-                if page not in pages.setdefault(slug, []):
-                    pages[slug].append(page)
+                listed = pages.setdefault(slug, [])
+                if not listed or listed[-1] is not page:  # a page names each tag once (merged by slug)
+                    listed.append(page)
     tags = [Tag(names[slug], slug, tuple(pages[slug])) for slug in names]
     return tuple(sorted(tags, key=lambda t: t.name.casefold()))

@@ -17,6 +17,10 @@ class ContentError(Exception):
     message: str
     hint: str = ""
 
+    def __reduce__(self):
+        # Exceptions pickle through their args, which a dataclass leaves empty: worker processes need this.
+        return (ContentError, (self.path, self.line, self.message, self.hint))
+
     def __str__(self) -> str:
         location = str(self.path) if self.line is None else f"{self.path}:{self.line}"
         text = f"{location}: {self.message}"

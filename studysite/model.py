@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from enum import Enum
 from pathlib import Path
 
@@ -107,6 +108,15 @@ class Page:
     takeaways: tuple[str, ...] = ()
     body_html: str = ""
     toc: tuple[TocEntry, ...] = ()
+    source_hash: str = ""  # of the file's text: the key for caching this page
+
+    @cached_property
+    def card_digest(self) -> str:
+        """A hash of what other pages show of this one (titles, counts, checklist), for incremental builds."""
+        questions = [(q.id, q.title_html, q.difficulty.value, q.tags) for q in self.questions]
+        data = (self.output_path, self.title, self.summary, self.tags, self.kind.value, self.subject,
+                self.checklist, self.tip, questions)
+        return hashlib.sha1(repr(data).encode("utf-8")).hexdigest()
 
     @property
     def subject_key(self) -> str:
@@ -219,6 +229,7 @@ class Site:
     tags: tuple[Tag, ...] = field(default=())
     assets: tuple[tuple[str, Path], ...] = ()  # (output path, source file) of files beside the content
     warnings: tuple = ()  # ContentErrors that do not stop a build (check --strict makes them errors)
+    links_fingerprint: str = ""  # of the pages and files links can point at (their rewriting depends on it)
 
     @cached_property
     def subjects(self) -> dict[str, Subject]:
@@ -244,13 +255,18 @@ class Site:
     def question_count(self) -> int:
         return sum(len(p.questions) for p in self.pages)
 
+    @cached_property
+    def _categories_by_slug(self) -> dict[str, Category]:
+        return {c.slug: c for c in self.categories}
+
     def category_of(self, page: Page) -> Category:
-        return next(c for c in self.categories if c.slug == page.category)
+        return self._categories_by_slug[page.category]
 
     def tag_named(self, name: str) -> Tag:
         return next(t for t in self.tags if t.name == name)
 
 
+@lru_cache(maxsize=65536)  # tags and titles are slugged again and again across pages
 def slugify(text: str, max_length: int = 64) -> str:
     """A URL- and id-safe slug; keeps letters of any script, drops accents and punctuation."""
     # '+' and '#' carry meaning in tags like C++ and C#; keep them apart from plain C.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,25 +40,35 @@ def check_output_dir(output_dir: Path, protected: list[Path]) -> None:
                                         f"folders that contain its marker file {MARKER}")])
 
 
-def write_site(outputs: dict[str, bytes], output_dir: Path) -> WriteStats:
-    """Make `output_dir` hold exactly `outputs`, rewriting only files whose bytes changed."""
+def write_site(outputs: dict[str, bytes], output_dir: Path, keep: set[str] = frozenset()) -> WriteStats:
+    """Make `output_dir` hold exactly `outputs` plus the files in `keep` (known to be current).
+
+    Only files whose bytes changed are rewritten; files that nothing produces any more are removed.
+    """
     root = output_dir.resolve()
     root.mkdir(parents=True, exist_ok=True)
     if not (root / MARKER).exists():
         (root / MARKER).touch()
     written = unchanged = 0
     for relative, data in sorted(outputs.items()):
-        target = (root / relative).resolve()
-        if not target.is_relative_to(root) or target == root:
+        if not is_inside(relative):
             raise ValueError(f"output path escapes the site folder: {relative}")
+        target = root / relative
         if target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data:
             unchanged += 1
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         _replace_atomically(target, data)
         written += 1
-    removed = _remove_stale(root, {(root / r).resolve() for r in outputs} | {root / MARKER})
-    return WriteStats(written, unchanged, removed)
+    removed = _remove_stale(root, {*outputs, *keep, MARKER})
+    return WriteStats(written, unchanged + len(keep), removed)
+
+
+def is_inside(relative: str) -> bool:
+    """Whether an output path stays inside the output folder (no '..', not absolute, not empty)."""
+    normal = posixpath.normpath(relative)
+    return bool(relative) and not posixpath.isabs(normal) and normal != "." and not normal.startswith("../") \
+        and normal != ".." and "\\" not in relative
 
 
 def _replace_atomically(target: Path, data: bytes) -> None:
@@ -70,14 +81,16 @@ def _replace_atomically(target: Path, data: bytes) -> None:
         temporary.unlink(missing_ok=True)
 
 
-def _remove_stale(root: Path, keep: set[Path]) -> int:
+def _remove_stale(root: Path, keep: set[str]) -> int:
     """Delete files no output produces any more, then folders left empty."""
     removed = 0
-    for path in sorted(root.rglob("*"), key=lambda p: len(p.parts), reverse=True):
-        if path.is_symlink() or path.is_file():
-            if path.resolve() not in keep and path not in keep:
-                path.unlink()
+    for directory, subdirectories, files in os.walk(root, topdown=False):
+        relative_dir = os.path.relpath(directory, root)
+        for name in files:
+            relative = name if relative_dir == "." else f"{relative_dir}/{name}"
+            if relative not in keep:
+                os.unlink(os.path.join(directory, name))
                 removed += 1
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
+        if directory != str(root) and not os.listdir(directory):
+            os.rmdir(directory)
     return removed

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 import posixpath
 import traceback
 from pathlib import Path
@@ -15,7 +16,7 @@ import markupsafe
 from . import __version__
 from .errors import BuildFailed, ContentError, relative_to_cwd
 from .markup import html_to_text, render_text
-from .model import Difficulty, Kind, Question, Site, slugify
+from .model import Difficulty, Kind, Page, Question, Site, slugify
 
 STATIC_PREFIX = "static"
 SEARCH_INDEX = "search-index.js"
@@ -61,21 +62,21 @@ def read_static(static_dir: Path) -> dict[str, bytes]:
     return files
 
 
-def search_index(site: Site) -> bytes:
-    """The search index as a script (a fetch of JSON fails on file://), loaded on first search.
+def search_entry(page: Page, category_title: str) -> str:
+    """One page's part of the search index, as JSON: [title, category, url, kind, tags, summary, questions].
 
-    pages: [title, category, url, kind label, tags, summary]
-    questions: [question, page number, url, difficulty, tags, answer text]
+    Each question is [question, url, difficulty, tags, answer text]. Parts are independent of each
+    other, so a rebuild re-encodes only the pages that changed.
     """
-    pages = [[page.title, site.category_of(page).title, page.output_path, page.kind.label,
-              " ".join(page.tags), page.summary] for page in site.pages]
-    questions = [
-        [html_to_text(q.title_html), number, f"{page.output_path}#{q.id}", q.difficulty.value,
-         " ".join(q.tags or page.tags), _question_text(q)[:SEARCH_TEXT_LIMIT]]
-        for number, page in enumerate(site.pages) for q in page.questions
-    ]
-    data = json.dumps({"pages": pages, "questions": questions}, ensure_ascii=False, separators=(",", ":"))
-    return f"window.studysiteSearchIndex={data};\n".encode("utf-8")
+    questions = [[html_to_text(q.title_html), f"{page.output_path}#{q.id}", q.difficulty.value,
+                  " ".join(q.tags or page.tags), _question_text(q)[:SEARCH_TEXT_LIMIT]] for q in page.questions]
+    entry = [page.title, category_title, page.output_path, page.kind.label, " ".join(page.tags), page.summary, questions]
+    return json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+
+
+def search_index(entries: list[str]) -> bytes:
+    """The search index as a script (a fetch of JSON fails on file://), loaded on first search."""
+    return ('window.studysiteSearchIndex={"pages":[' + ",".join(entries) + "]};\n").encode("utf-8")
 
 
 def _question_text(question: Question) -> str:
@@ -86,63 +87,102 @@ def _question_text(question: Question) -> str:
 
 
 TEMPLATES = {Kind.INTERVIEW: "topic.html", Kind.MCQ: "quiz.html", Kind.TUTORIAL: "tutorial.html"}
-
-
-def _page_outputs(site: Site) -> list[tuple[str, str, dict[str, Any]]]:
-    """(output path, template, page-specific context) for every HTML page of the site."""
-    outputs: list[tuple[str, str, dict[str, Any]]] = [
-        ("index.html", "home.html", {"kind": "home", "title": site.config.title}),
-        ("checklist.html", "checklist.html", {"kind": "checklist", "title": "Review checklist"}),
-        ("tags/index.html", "tags.html", {"kind": "tags", "title": "Tags"}),
-        ("404.html", "404.html", {"kind": "not-found", "title": "Page not found"}),
-    ]
-    for category in site.categories:
-        outputs.append((category.output_path, "category.html",
-                        {"kind": "category", "title": category.title, "category": category}))
-    for kind, template in TEMPLATES.items():
-        pages = site.pages_of_kind(kind)  # previous / next stay within one kind of page
-        for index, page in enumerate(pages):
-            outputs.append((page.output_path, template, {
-                "kind": BODY_KINDS[kind], "title": page.title, "page": page,
-                "category": site.category_of(page), "subject": site.subject_of(page),
-                "previous": pages[index - 1] if index > 0 else None,
-                "next": pages[index + 1] if index + 1 < len(pages) else None,
-            }))
-    for tag in site.tags:
-        outputs.append((tag.output_path, "tag.html", {"kind": "tag", "title": f"Tag: {tag.name}", "tag": tag}))
-    return outputs
-
-
 BODY_KINDS = {Kind.INTERVIEW: "topic", Kind.MCQ: "quiz", Kind.TUTORIAL: "tutorial"}
 
 
-def render_site(site: Site, env: jinja2.Environment, static_files: dict[str, bytes]) -> dict[str, bytes]:
-    """Render every page in memory; raise BuildFailed with every template problem."""
-    outputs: dict[str, bytes] = {**static_files, SEARCH_INDEX: search_index(site)}
-    outputs.update((output_path, source.read_bytes()) for output_path, source in site.assets)
-    versions = {path: hashlib.sha256(data).hexdigest()[:10] for path, data in outputs.items()}
+@dataclass(frozen=True)
+class PlannedOutput:
+    """An HTML page to render: its template, its context, and a fingerprint of everything it shows."""
+
+    path: str
+    template: str
+    context: dict[str, Any]
+    fingerprint: str
+
+
+def _digest(*parts: Any) -> str:
+    return hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()
+
+
+def plan_outputs(site: Site) -> list[PlannedOutput]:
+    """Every HTML page of the site, fingerprinted by the site data it shows (templates are keyed apart)."""
+    cards = [p.card_digest for p in site.pages]
+    categories = [(c.slug, c.title, c.description, c.order) for c in site.categories]
+    everything = _digest(cards, categories)
+    plan = [
+        PlannedOutput("index.html", "home.html", {"kind": "home", "title": site.config.title}, everything),
+        PlannedOutput("404.html", "404.html", {"kind": "not-found", "title": "Page not found"}, everything),
+        PlannedOutput("checklist.html", "checklist.html", {"kind": "checklist", "title": "Review checklist"},
+                      _digest(categories, [(p.output_path, p.title, p.checklist) for p in site.pages])),
+        PlannedOutput("tags/index.html", "tags.html", {"kind": "tags", "title": "Tags"},
+                      _digest([(t.name, t.slug, len(t.pages)) for t in site.tags], len(site.pages))),
+    ]
+    for category in site.categories:
+        plan.append(PlannedOutput(category.output_path, "category.html",
+                                  {"kind": "category", "title": category.title, "category": category},
+                                  _digest(categories, [p.card_digest for p in category.pages])))
+    subjects = site.subjects
+    for kind, template in TEMPLATES.items():
+        pages = site.pages_of_kind(kind)  # previous / next stay within one kind of page
+        for index, page in enumerate(pages):
+            category, subject = site.category_of(page), site.subject_of(page)
+            previous = pages[index - 1] if index > 0 else None
+            following = pages[index + 1] if index + 1 < len(pages) else None
+            neighbours = [p.card_digest for p in (*subject.pages, previous, following) if p is not None]
+            related = [(k, subjects[k].main_page.card_digest) for k in subject.related]
+            plan.append(PlannedOutput(page.output_path, template, {
+                "kind": BODY_KINDS[kind], "title": page.title, "page": page, "category": category,
+                "subject": subject, "previous": previous, "next": following,
+            }, _digest(page.source_hash, site.links_fingerprint, category.title, category.slug, neighbours, related)))
+    for tag in site.tags:
+        shown = [(p.card_digest, site.category_of(p).title) for p in tag.pages]
+        plan.append(PlannedOutput(tag.output_path, "tag.html", {"kind": "tag", "title": f"Tag: {tag.name}", "tag": tag},
+                                  _digest(tag.name, tag.slug, shown)))
+    return plan
+
+
+def asset_versions(files: dict[str, bytes]) -> dict[str, str]:
+    """A short content hash per static file, for ?v= cache busting in the links to it."""
+    return {path: hashlib.sha256(data).hexdigest()[:10] for path, data in files.items()}
+
+
+def render_outputs(site: Site, env: jinja2.Environment, plan: list[PlannedOutput],
+                   static_files: dict[str, bytes]) -> dict[str, bytes]:
+    """Render the planned pages in memory; raise BuildFailed with every template problem."""
+    versions = asset_versions(static_files)
     stylesheet = static_files.get(f"{STATIC_PREFIX}/style.css", b"").decode("utf-8")
+    outputs: dict[str, bytes] = {}
     errors: dict[tuple, list[str]] = {}  # one report per template problem, naming the pages it broke
-    for output_path, template_name, context in _page_outputs(site):
-        url = _url_helper(output_path)
-        context.update(
+    for item in plan:
+        url = _url_helper(item.path)
+        context = dict(
+            item.context,
             site=site,
             url=url,
             asset=lambda name, url=url: f"{url(f'{STATIC_PREFIX}/{name}')}?v={versions.get(f'{STATIC_PREFIX}/{name}', '')}",
-            search_index_url=f"{url(SEARCH_INDEX)}?v={versions[SEARCH_INDEX]}",
+            search_index_url=url(SEARCH_INDEX),
             tag_url=lambda name, url=url: url(f"tags/{slugify(name) or 'tag'}.html"),
-            output_path=output_path,
+            output_path=item.path,
             root=url("index.html").removesuffix("index.html") or "./",
             inline_css=stylesheet,
         )
         try:
-            outputs[output_path] = env.get_template(template_name).render(context).encode("utf-8")
+            outputs[item.path] = env.get_template(item.template).render(context).encode("utf-8")
         except jinja2.TemplateError as exc:
             error = template_error(exc, env)
-            errors.setdefault((error.path, error.line, error.message, error.hint), []).append(output_path)
+            errors.setdefault((error.path, error.line, error.message, error.hint), []).append(item.path)
     if errors:
         raise BuildFailed(ContentError(path, line, f"{message} (while rendering {_page_list(pages)})", hint)
                           for (path, line, message, hint), pages in errors.items())
+    return outputs
+
+
+def render_site(site: Site, env: jinja2.Environment, static_files: dict[str, bytes]) -> dict[str, bytes]:
+    """Every output of the site in memory: pages, static files, assets, search index."""
+    outputs = render_outputs(site, env, plan_outputs(site), static_files)
+    outputs.update(static_files)
+    outputs.update((output_path, source.read_bytes()) for output_path, source in site.assets)
+    outputs[SEARCH_INDEX] = search_index([search_entry(p, site.category_of(p).title) for p in site.pages])
     outputs[".nojekyll"] = b""
     return outputs
 

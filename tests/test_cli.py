@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 import tomllib
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -78,8 +79,11 @@ def _free_port() -> int:
 
 
 def _fetch(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=5) as response:
-        return response.read().decode("utf-8")
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:  # the build-error page comes with status 500
+        return error.read().decode("utf-8")
 
 
 def _wait_for(predicate, seconds: float = 15.0):
@@ -91,11 +95,11 @@ def _wait_for(predicate, seconds: float = 15.0):
                 return value
         except OSError:
             pass
-        time.sleep(0.1)
+        time.sleep(0.05)
     raise AssertionError("timed out")
 
 
-def test_serve_rebuilds_after_a_file_change(make_site):
+def test_serve_rebuilds_after_a_file_change_and_shows_build_errors(make_site):
     root = make_site()
     port = _free_port()
     server = subprocess.Popen([sys.executable, str(REPO / "build.py"), "serve", "--root", str(root),
@@ -104,12 +108,16 @@ def test_serve_rebuilds_after_a_file_change(make_site):
         page = f"http://127.0.0.1:{port}/nn/gradients.html"
         assert "Gradients shrink." in _wait_for(lambda: _fetch(page))
         topic = root / "content/nn/gradients.md"
-        topic.write_text(topic.read_text().replace("Gradients shrink.", "Gradients fade away."))
+        good = topic.read_text().replace("Gradients shrink.", "Gradients fade away.")
+        topic.write_text(good)
         _wait_for(lambda: "Gradients fade away." in _fetch(page))
-        # A broken save keeps the last good site and the server.
-        topic.write_text(topic.read_text().replace("[easy]", "[eazy]"))
-        time.sleep(2)
-        assert "Gradients fade away." in _fetch(page)
+        # A broken save: the browser gets the error with file and line; the last good site stays on disk.
+        topic.write_text(good.replace("[easy]", "[eazy]"))
+        error = _wait_for(lambda: (text := _fetch(page)) and "did not build" in text and text)
+        assert "gradients.md:12: unknown difficulty &#x27;eazy&#x27;" in error
+        assert "Gradients fade away." in (root / "_site/nn/gradients.html").read_text()
+        topic.write_text(good)  # fixed: the page comes back by itself
+        _wait_for(lambda: "Gradients fade away." in _fetch(page))
     finally:
         server.terminate()
         output = server.communicate(timeout=10)[0]

@@ -1,0 +1,394 @@
+"""The build pipeline (load -> validate -> render -> write) and the cache that lets it redo only what changed."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import __version__
+from .errors import BuildFailed, ContentError
+from .output import WriteStats, check_output_dir, write_site
+
+# Parsing and rendering pull in Markdown, Pygments, Jinja and friends: imported only when a build has
+# work to do, so that "nothing changed" answers in a fraction of a second.
+if TYPE_CHECKING:
+    import jinja2
+
+    from .assets import CheckedPage
+    from .content import Source
+    from .model import Page, Site
+
+# Templates and static files that ship with studysite, used when a project has none of its own.
+BUNDLED = Path(__file__).resolve().parent.parent
+CACHE_DIR = ".studysite-cache"
+CONFIG_FILE = "site.yml"
+CACHE_FORMAT = 4
+
+
+@lru_cache(maxsize=1)
+def cache_version() -> tuple:
+    """Everything besides the project's files whose change can change the output."""
+    libraries = []
+    for name in ("markdown", "pygments", "latex2mathml", "jinja2", "nh3", "pyyaml"):
+        try:
+            libraries.append(metadata.version(name))
+        except metadata.PackageNotFoundError:
+            libraries.append("?")
+    return (CACHE_FORMAT, __version__, *libraries, sys.version_info[:2])
+# Below this many files, starting worker processes costs more than it saves.
+PARALLEL_THRESHOLD = 40
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where a site's sources live and where its output goes."""
+
+    root: Path
+    content: Path
+    output: Path
+
+    @property
+    def templates(self) -> Path:
+        own = self.root / "templates"
+        return own if own.is_dir() else BUNDLED / "templates"
+
+    @property
+    def static(self) -> Path:
+        own = self.root / "static"
+        return own if own.is_dir() else BUNDLED / "static"
+
+    @property
+    def config_file(self) -> Path:
+        return self.root / CONFIG_FILE
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.root / CACHE_DIR
+
+    @property
+    def sources(self) -> list[Path]:
+        """Everything a build reads; the output folder may contain none of it."""
+        return [self.root, self.content, self.templates, self.static, self.config_file, self.cache_dir]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build did, for the summary line."""
+
+    pages: int
+    topics: int
+    questions: int
+    seconds: float
+    written: WriteStats
+    site: Site | None = None  # None when nothing had changed and nothing was loaded
+    rendered: int = 0
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.site is None
+
+
+@dataclass
+class Manifest:
+    """What the last build read and wrote: enough to tell that nothing changed. Small, read first."""
+
+    version: tuple = ()
+    project: tuple = ()
+    inputs: dict[str, tuple[int, int]] = field(default_factory=dict)  # every input file: (size, mtime)
+    written: dict[str, tuple[int, int]] = field(default_factory=dict)  # output -> (size, mtime) as written
+    counts: tuple[int, int, int] = (0, 0, 0)  # pages, topics, questions
+
+
+@dataclass
+class BuildState:
+    """What the last successful build knew: enough to redo only what changed. Saved between runs."""
+
+    version: tuple = ()
+    project: tuple = ()
+    parsed: dict[str, tuple[tuple[int, int], str, Page]] = field(default_factory=dict)  # (stat, raw_html, page)
+    checked: dict[str, tuple[str, str, CheckedPage]] = field(default_factory=dict)  # (source hash, links fp, result)
+    search: dict[str, tuple[str, str]] = field(default_factory=dict)  # page -> (key, its index entry)
+    fingerprints: dict[str, str] = field(default_factory=dict)  # output -> what it was rendered from
+
+
+def _stat(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns
+
+
+def scan_inputs(project: Project) -> dict[str, tuple[int, int]]:
+    """Size and modification time of every file a build reads: cheap enough to run on every save."""
+    found: dict[str, tuple[int, int]] = {}
+    for folder in (project.content, project.templates, project.static):
+        for directory, subdirectories, files in os.walk(folder):
+            subdirectories[:] = sorted(d for d in subdirectories if not d.startswith("."))
+            for name in files:
+                if not name.startswith("."):
+                    path = os.path.join(directory, name)
+                    stat = _stat(Path(path))
+                    if stat:
+                        found[path] = stat
+    config = _stat(project.config_file)
+    if config:
+        found[str(project.config_file)] = config
+    return found
+
+
+def parse_sources(sources: list[Source], raw_html: str) -> list[Page | list[ContentError]]:
+    """Parse content files, on every core when there are many (Markdown is most of a cold build)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from functools import partial
+
+    from .content import parse_source
+
+    workers = min(os.cpu_count() or 1, 8)
+    if len(sources) < PARALLEL_THRESHOLD or workers < 2:
+        return [parse_source(source, raw_html) for source in sources]
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return list(pool.map(partial(parse_source, raw_html=raw_html), sources,
+                             chunksize=max(1, len(sources) // (workers * 4))))
+
+
+def _hash_files(folder: Path) -> str:
+    digest = hashlib.sha1()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+class Builder:
+    """Builds one project, again and again: the CLI uses it once, the dev server keeps it between saves."""
+
+    def __init__(self, project: Project, use_cache: bool = True):
+        self.project = project
+        self.use_cache = use_cache
+        self.notes: list[str] = []  # things worth telling the user, such as a cache that was unreadable
+        self.manifest = self._read(self._manifest_file, Manifest) if use_cache else Manifest()
+        self._state: BuildState | None = None if use_cache else BuildState()
+        self._saver: threading.Thread | None = None
+        self._env: jinja2.Environment | None = None  # kept between builds: Jinja recompiles only edited templates
+
+    @property
+    def env(self) -> jinja2.Environment:
+        from .render import make_environment
+
+        if self._env is None:
+            self._env = make_environment(self.project.templates)
+        return self._env
+
+    # --- The cache on disk --------------------------------------------------------------------
+
+    @property
+    def _manifest_file(self) -> Path:
+        return self.project.cache_dir / "manifest.pickle"
+
+    @property
+    def _state_file(self) -> Path:
+        return self.project.cache_dir / "state.pickle"
+
+    def _project_key(self) -> tuple:
+        return (str(self.project.content.resolve()), str(self.project.output.resolve()),
+                str(self.project.templates.resolve()), str(self.project.static.resolve()))
+
+    def _read(self, path: Path, kind: type):
+        """A cache file, or a fresh empty one when it is missing, damaged or from another version."""
+        if not path.exists():
+            return kind()
+        try:
+            with path.open("rb") as file:
+                value = pickle.load(file)
+            if not isinstance(value, kind):
+                raise TypeError(f"not a {kind.__name__}")
+        except Exception as exc:  # any damage at all: the cache is only ever an optimisation
+            self.notes.append(f"note: the build cache in {CACHE_DIR}/ could not be read ({type(exc).__name__}); "
+                              "building everything")
+            return kind()
+        if value.version != cache_version() or value.project != self._project_key():
+            return kind()  # another studysite, library or output folder: start afresh
+        return value
+
+    @property
+    def state(self) -> BuildState:
+        """Parsed pages and fingerprints: loaded only when a build has something to do."""
+        if self._state is None:
+            self._state = self._read(self._state_file, BuildState)
+        return self._state
+
+    def save_state(self, background: bool = False) -> None:
+        """Write the cache (atomically); in the background for the dev server, so a reload need not wait."""
+        if not self.use_cache:
+            return
+        manifest, state = self.manifest, self._state
+        cache_dir = self.project.cache_dir
+
+        def dump(value, path: Path) -> None:
+            temporary = path.with_suffix(f".{os.getpid()}.tmp")
+            with temporary.open("wb") as file:
+                pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, path)
+
+        def write() -> None:
+            try:
+                cache_dir.mkdir(exist_ok=True)
+                (cache_dir / ".gitignore").write_text("*\n")
+                if state is not None:
+                    dump(state, self._state_file)
+                dump(manifest, self._manifest_file)  # last: it vouches for the state beside it
+            except OSError:
+                pass  # a cache that cannot be saved only costs time on the next build
+
+        if self._saver is not None:
+            self._saver.join()
+        if background:
+            self._saver = threading.Thread(target=write, daemon=True)
+            self._saver.start()
+        else:
+            write()
+
+    # --- Building -------------------------------------------------------------------------------
+
+    def _outputs_intact(self) -> bool:
+        output = self.project.output
+        return all(_stat(output / path) == stat for path, stat in self.manifest.written.items())
+
+    def load(self, inputs: dict[str, tuple[int, int]] | None = None) -> tuple[Site, dict[str, bytes], str]:
+        """Parse (what changed) and assemble the site; returns it with the static files and a render key."""
+        from .assets import LinkChecker, find_assets
+        from .config import load_config
+        from .content import assemble_site, discover_content
+        from .model import Page
+        from .render import asset_versions, read_static
+
+        project, state = self.project, self.state
+        stat_of = (lambda path: inputs.get(str(path))) if inputs is not None else _stat
+        config = load_config(project.config_file)
+        content_root = str(project.content).rstrip("/") + "/"
+        content_files = None if inputs is None else [Path(path) for path in inputs if path.startswith(content_root)]
+        discovery = discover_content(project.content, content_files)
+        errors = list(discovery.errors)
+        stale = []
+        for source in discovery.sources:
+            cached = state.parsed.get(str(source.path))
+            if not (cached and cached[0] == stat_of(source.path) and cached[1] == config.raw_html):
+                stale.append(source)
+        for source, result in zip(stale, parse_sources(stale, config.raw_html)):
+            if isinstance(result, Page):
+                state.parsed[str(source.path)] = (stat_of(source.path), config.raw_html, result)
+            else:
+                state.parsed.pop(str(source.path), None)
+                errors.extend(result)
+        present = {str(s.path) for s in discovery.sources}
+        for gone in set(state.parsed) - present:
+            del state.parsed[gone]
+        pages = [state.parsed[str(s.path)][2] for s in discovery.sources if str(s.path) in state.parsed]
+        assets = find_assets(project.content, content_files)
+        links = LinkChecker(pages, assets)
+
+        def check(page: Page) -> CheckedPage:
+            cached = state.checked.get(page.output_path)
+            if cached and cached[0] == page.source_hash and cached[1] == links.fingerprint:
+                return cached[2]
+            result = links.check_page(page)
+            state.checked[page.output_path] = (page.source_hash, links.fingerprint, result)
+            return result
+
+        site = assemble_site(config, discovery, pages, assets, check, errors, links.fingerprint)
+        static_files = read_static(project.static)
+        render_key = hashlib.sha1(repr((_hash_files(project.templates), config, asset_versions(static_files))).encode())
+        return site, static_files, render_key.hexdigest()
+
+    def render(self, site: Site, static_files: dict[str, bytes],
+               render_key: str) -> tuple[dict[str, bytes], set[str], dict[str, str]]:
+        """The outputs that changed (as bytes), the ones that did not (to keep), and new fingerprints."""
+        from .render import SEARCH_INDEX, plan_outputs, render_outputs, search_entry, search_index
+
+        state, written, output = self.state, self.manifest.written, self.project.output
+        plan = plan_outputs(site)
+        fingerprints = {item.path: f"{render_key}:{item.fingerprint}" for item in plan}
+        to_render = [item for item in plan if state.fingerprints.get(item.path) != fingerprints[item.path]
+                     or item.path not in written or _stat(output / item.path) != written[item.path]]
+        outputs = render_outputs(site, self.env, to_render, static_files)
+        keep = {item.path for item in plan} - set(outputs)
+        outputs.update(static_files)
+        outputs[".nojekyll"] = b""
+        for path, source in site.assets:
+            # Images can be large: copy one only when it or its copy changed.
+            if self.manifest.inputs.get(str(source)) == _stat(source) and path in written \
+                    and _stat(output / path) == written[path]:
+                keep.add(path)
+            else:
+                outputs[path] = source.read_bytes()
+        entries = []
+        for page in site.pages:
+            category_title = site.category_of(page).title
+            key = f"{page.source_hash}:{site.links_fingerprint}:{category_title}"
+            cached = state.search.get(page.output_path)
+            if not cached or cached[0] != key:
+                cached = state.search[page.output_path] = (key, search_entry(page, category_title))
+            entries.append(cached[1])
+        for gone in set(state.search) - {p.output_path for p in site.pages}:
+            del state.search[gone]
+        outputs[SEARCH_INDEX] = search_index(entries)
+        return outputs, keep, fingerprints
+
+    def build(self, clean: bool = False) -> BuildResult:
+        """Bring the output folder up to date; a failed build raises BuildFailed and writes nothing."""
+        started = time.perf_counter()
+        project = self.project
+        check_output_dir(project.output, project.sources)
+        if clean:
+            self.manifest, self._state = Manifest(), BuildState()
+        inputs = scan_inputs(project)
+        manifest = self.manifest
+        if manifest.inputs == inputs and manifest.written and self._outputs_intact():
+            pages, topics, questions = manifest.counts
+            return BuildResult(pages, topics, questions, time.perf_counter() - started,
+                               WriteStats(0, len(manifest.written), 0))
+        state = self.state
+        state.version = manifest.version = cache_version()
+        state.project = manifest.project = self._project_key()
+        site, static_files, render_key = self.load(inputs)
+        outputs, keep, fingerprints = self.render(site, static_files, render_key)
+        written = write_site(outputs, project.output, keep=keep)
+        state.fingerprints = fingerprints
+        manifest.inputs = inputs
+        manifest.written = {path: stat for path in [*outputs, *keep] if (stat := _stat(project.output / path))}
+        html_pages = sum(1 for path in fingerprints if path.endswith(".html"))
+        manifest.counts = (html_pages, len(site.pages), site.question_count)
+        return BuildResult(html_pages, len(site.pages), site.question_count, time.perf_counter() - started,
+                           written, site, rendered=sum(1 for path in outputs if path.endswith(".html")))
+
+    def check(self) -> Site:
+        """Load and render everything in memory without writing: the whole validation of a build."""
+        from .render import plan_outputs, render_outputs
+
+        site, static_files, _ = self.load()
+        render_outputs(site, self.env, plan_outputs(site), static_files)
+        return site
+
+
+def render_project(project: Project) -> tuple[Site, dict[str, bytes]]:
+    """Every output of a project in memory, from scratch and without the cache (for tests and tools)."""
+    builder = Builder(project, use_cache=False)
+    site, static_files, render_key = builder.load()
+    outputs, _, _ = builder.render(site, static_files, render_key)
+    return site, outputs
+
+
+__all__ = ["BuildFailed", "BuildResult", "Builder", "Project", "render_project"]
