@@ -374,14 +374,6 @@ class Builder:
         return BuildResult(html_pages, len(site.pages), site.question_count, time.perf_counter() - started,
                            written, site, rendered=sum(1 for path in outputs if path.endswith(".html")))
 
-    def check(self) -> Site:
-        """Load and render everything in memory without writing: the whole validation of a build."""
-        from .render import plan_outputs, render_outputs
-
-        site, static_files, _ = self.load()
-        render_outputs(site, self.env, plan_outputs(site), static_files)
-        return site
-
 
 def render_project(project: Project) -> tuple[Site, dict[str, bytes]]:
     """Every output of a project in memory, from scratch and without the cache (for tests and tools)."""

@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from .builder import Builder, BuildResult, Project
+from .builder import Builder, BuildResult, Project, render_project
 from .errors import BuildFailed, ContentError, format_report, relative_to_cwd
 from .model import Site
 
@@ -47,7 +47,12 @@ def command_build(project: Project, args: argparse.Namespace) -> int:
 
 
 def command_check(project: Project, args: argparse.Namespace) -> int:
-    site = Builder(project, use_cache=False).check()
+    from .sitecheck import check_links
+
+    site, outputs = render_project(project)
+    broken = check_links(outputs)
+    if broken:
+        raise BuildFailed(broken)
     warnings = site.warnings
     if args.strict and warnings:
         raise BuildFailed(warnings)
@@ -110,7 +115,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--clean", action="store_true",
                        help=f"ignore the build cache ({'.studysite-cache'}/) and build everything")
     check = commands.add_parser("check", parents=[common], help="validate everything, write nothing",
-                                description="Parse and render everything without writing; exit 1 on any error.")
+                                description="Parse and render everything without writing, then check every "
+                                            "internal link and anchor of the result; exit 1 on any error.")
     check.add_argument("--strict", action="store_true", help="treat warnings (such as missing alt text) as errors")
     serve = commands.add_parser("serve", parents=[common], help="build, serve and rebuild on change",
                                 description="Build, serve on 127.0.0.1 and rebuild and reload the browser on change.")

@@ -226,9 +226,20 @@ def convert_fields(data: dict, fields: dict[str, Callable[[Field], Any]], path: 
 
 # --- Files ------------------------------------------------------------------------------
 
+MAX_FILE_BYTES = 2 * 1024 * 1024  # far beyond any topic; past it, a file is almost surely a mistake
+
+
 def read_text(path: Path, shown: Path) -> str:
     """Read a UTF-8 text file (BOM and CRLF allowed) or raise a ContentError saying why not."""
-    data = path.read_bytes()
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ContentError(shown, None, f"the file is {size / 2**20:.1f} MB, more than a topic file should be",
+                               f"split it into several topics of under {MAX_FILE_BYTES // 2**20} MB each")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ContentError(shown, None, f"cannot read the file: {exc.strerror or exc}",
+                           "check that it exists and that you may read it (a broken or looping link?)") from None
     if b"\0" in data:
         raise ContentError(shown, None, "this is not a text file",
                            "content/ holds Markdown files; move binary files elsewhere")
@@ -669,6 +680,7 @@ def assemble_site(config: SiteConfig, discovery: Discovery, pages: list[Page], a
         checked = check(page)
         errors.extend(checked.errors)
         warnings.extend(checked.warnings)
+        warnings.extend(_page_warnings(page))
         by_category.setdefault(page.category, []).append(checked.page)
     categories: list[Category] = []
     for category in discovery.categories:
@@ -686,6 +698,18 @@ def assemble_site(config: SiteConfig, discovery: Discovery, pages: list[Page], a
     categories.sort(key=lambda c: sort_key(c.order, c.title))
     return Site(config=config, categories=tuple(categories), tags=collect_tags(categories),
                 assets=tuple(sorted(assets.items())), warnings=tuple(warnings), links_fingerprint=links_fingerprint)
+
+
+def _page_warnings(page: Page) -> list[ContentError]:
+    """What a page lacks without being wrong: a build goes on; 'check --strict' refuses."""
+    warnings = []
+    if not page.summary:
+        warnings.append(ContentError(page.source_path, 2, "the page has no summary",
+                                     "add 'summary: One sentence on what it covers' to the front matter"))
+    if page.kind is Kind.INTERVIEW and not page.checklist:
+        warnings.append(ContentError(page.source_path, 2, "the page has no review checklist",
+                                     "add 'checklist:' with two or three points to remember"))
+    return warnings
 
 
 def load_site(content_dir: Path, config: SiteConfig) -> Site:

@@ -50,9 +50,8 @@ def write_site(outputs: dict[str, bytes], output_dir: Path, keep: set[str] = fro
     if not (root / MARKER).exists():
         (root / MARKER).touch()
     written = unchanged = 0
+    _refuse_escapes(root, outputs)
     for relative, data in sorted(outputs.items()):
-        if not is_inside(relative):
-            raise ValueError(f"output path escapes the site folder: {relative}")
         target = root / relative
         if target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data:
             unchanged += 1
@@ -62,6 +61,23 @@ def write_site(outputs: dict[str, bytes], output_dir: Path, keep: set[str] = fro
         written += 1
     removed = _remove_stale(root, {*outputs, *keep, MARKER})
     return WriteStats(written, unchanged + len(keep), removed)
+
+
+def _refuse_escapes(root: Path, outputs: dict[str, bytes]) -> None:
+    """No output may land outside the folder: not by '..' in its path, nor through a symlinked folder."""
+    folders = set()
+    for relative in outputs:
+        if not is_inside(relative):
+            raise ValueError(f"output path escapes the site folder: {relative}")
+        folders.add(posixpath.dirname(relative))
+    for folder in folders:
+        existing = root / folder
+        while not existing.exists() and existing != root:
+            existing = existing.parent
+        if not existing.resolve().is_relative_to(root):
+            raise BuildFailed([ContentError(relative_to_cwd(root / folder), None,
+                                            "this folder of the site is a link to somewhere outside it",
+                                            "remove the link from the output folder; studysite never writes through one")])
 
 
 def is_inside(relative: str) -> bool:

@@ -1,0 +1,59 @@
+"""Property-based: whatever a content file or its front matter holds, the build succeeds or says why."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from studysite.content import parse_page
+from studysite.errors import BuildFailed, ContentError
+from studysite.markup import MarkupError, render_markdown
+
+PATH = Path("nn/prop.md")
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+yaml_scalars = st.one_of(st.text(max_size=20), st.integers(), st.floats(allow_nan=False), st.booleans(), st.none(),
+                         st.sampled_from(["no", "yes", "3.10", "Q: A", "- item", "[a, b", "'", '"', "&anchor", "*ref"]))
+keys = st.sampled_from(["title", "summary", "tags", "tip", "checklist", "order", "slug", "kind", "related",
+                        "takeaways", "titel", "x"])
+markdown_bits = st.lists(st.sampled_from([
+    "## What is X? [easy]", "## Y [medium] {#y}", "## Z [hrad]", "## [easy]", "### Sub", "- [x] right", "- [ ] wrong",
+    "```python", "```", "~~~", "$x_1$", "$$", "\\(a\\)", "$5 and $10", "> [!NOTE]", "> quote", "<details>",
+    "</details>", "<StrictMode>", "Tags: A, B", "| a | b |", "|---|---|", "![](img/none.png)", "[x](other.md)",
+    "  - nested", "1. one", "", "plain text", "\t", "\u200b", "مرحبا", "梯度", "---",
+]), max_size=25)
+
+
+def survives(text: str, stem: str = "prop") -> None:
+    try:
+        parse_page(text, PATH, "nn", stem)
+    except (ContentError, BuildFailed):
+        pass  # the project's own errors are the only acceptable failure
+
+
+@SETTINGS
+@given(front=st.dictionaries(keys, st.one_of(yaml_scalars, st.lists(yaml_scalars, max_size=4)), max_size=6),
+       body=markdown_bits, stem=st.sampled_from(["prop", "prop.mcq", "prop.tutorial", "index", "!!!"]))
+def test_any_front_matter_and_body(front, body, stem):
+    import yaml
+    text = "---\n" + yaml.safe_dump(front, allow_unicode=True) + "---\n\n" + "\n".join(body) + "\n"
+    survives(text, stem)
+
+
+@SETTINGS
+@given(st.text(max_size=400))
+def test_any_text_at_all(text):
+    survives(text)
+    survives("---\ntitle: T\n---\n" + text)
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(["$", "$$", "\\(", "\\)", "\\[", "\\]", "\\$", "`", "x", " ", "\n", "\\frac{", "}", "^", "_"]),
+                max_size=30))
+def test_math_delimiters_in_any_order(parts):
+    try:
+        render_markdown("".join(parts))
+    except MarkupError:
+        pass

@@ -1,0 +1,124 @@
+"""The dev server as its user meets it: every save shows, bursts build once, errors show, nothing leaks."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+
+PAGE = "/nn/gradients.html"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def get(port: int, path: str) -> tuple[int, str]:
+    """A raw GET, so paths like '/../x' reach the server unnormalised."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    body = response.read().decode("utf-8", "replace")
+    connection.close()
+    return response.status, body
+
+
+def wait_for(predicate, seconds: float = 15.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            value = predicate()
+            if value:
+                return value
+        except OSError:
+            pass
+        time.sleep(0.05)
+    raise AssertionError("timed out")
+
+
+@contextmanager
+def serving(root: Path, *args: str, port: int | None = None):
+    port = port or free_port()
+    process = subprocess.Popen([sys.executable, str(REPO / "build.py"), "serve", "--root", str(root),
+                                "--port", str(port), *args],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines: list[str] = []
+    try:
+        wait_for(lambda: get(port, PAGE)[0] == 200)
+        yield port, lines
+    finally:
+        process.terminate()
+        lines.extend(process.communicate(timeout=10)[0].splitlines())
+
+
+def test_two_saves_a_second_apart_are_both_built(make_site):
+    root = make_site()
+    topic = root / "content/nn/gradients.md"
+    with serving(root) as (port, _):
+        for word in ("first", "second"):
+            topic.write_text(topic.read_text().replace("Gradients shrink", f"Gradients shrink ({word})"))
+            wait_for(lambda: f"({word})" in get(port, PAGE)[1], seconds=3)
+            time.sleep(1)
+
+
+def test_a_burst_of_saves_makes_one_rebuild(make_site):
+    root = make_site({f"content/extra/t{i:02}.md": f"---\ntitle: T{i}\n---\n\n## Q{i}? [easy]\n\nA{i}.\n"
+                      for i in range(50)})
+    with serving(root) as (port, lines):
+        for i in range(50):  # as a git checkout does it
+            path = root / f"content/extra/t{i:02}.md"
+            path.write_text(path.read_text().replace(f"A{i}.", f"Answer {i}."))
+        wait_for(lambda: "Answer 49." in get(port, "/extra/t49.html")[1])
+        time.sleep(0.5)
+    rebuilds = [line for line in lines if line.startswith("Rebuilt")]
+    assert len(rebuilds) == 1, lines
+
+
+def test_files_outside_the_site_are_never_served(make_site, tmp_path):
+    root = make_site({"secret.txt": "top secret"})
+    (tmp_path / "outside.txt").write_text("outside the site")
+    with serving(root) as (port, _):
+        (root / "_site/nn/leak.txt").symlink_to(tmp_path / "outside.txt")
+        for path in ("/../secret.txt", "/%2e%2e/secret.txt", "/%252e%252e/secret.txt", "/..%5csecret.txt",
+                     "/nn/../../secret.txt", "/nn/leak.txt", "/..%2fsecret.txt"):
+            status, body = get(port, path)
+            assert status in (400, 403, 404), (path, status)
+            assert "top secret" not in body and "outside the site" not in body, path
+
+
+def test_busy_port_moves_to_the_next_free_one(make_site):
+    root = make_site()
+    with socket.socket() as blocker:
+        blocker.bind(("127.0.0.1", 0))
+        blocker.listen()
+        busy = blocker.getsockname()[1]
+        process = subprocess.Popen([sys.executable, str(REPO / "build.py"), "serve", "--root", str(root),
+                                    "--port", str(busy)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        try:
+            line = wait_for(lambda: next((l for l in iter(process.stdout.readline, "") if "in use" in l or "Serving" in l), None))
+            assert f"Port {busy} is in use; using" in line
+        finally:
+            process.terminate()
+            process.communicate(timeout=10)
+
+
+def test_binds_loopback_by_default_and_warns_for_other_hosts(make_site):
+    root = make_site()
+    with serving(root) as (port, lines):
+        pass
+    assert any(line.endswith(f"at http://127.0.0.1:{port}/ (Ctrl+C to stop)") for line in lines), lines
+    assert not any("warning" in line for line in lines)
+    with serving(root, "--host", "0.0.0.0") as (port, lines):
+        pass
+    assert any("warning: serving on 0.0.0.0 makes the site reachable from other machines" in line for line in lines)
