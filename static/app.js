@@ -116,16 +116,17 @@
         script.onerror = function () { loading = null; reject(new Error("index")); };
         document.head.appendChild(script);
       }).then(function () {
-        // Each page: [title, category, url, kind, tags, summary, questions]; each question:
+        // Each page: [title, category slug, url, kind, tags, summary, questions]; each question:
         // [question, url, difficulty, tags, answer text]. Pages come first, so a page title wins ties.
-        var pages = window.studysiteSearchIndex.pages, questions = [];
+        var raw = window.studysiteSearchIndex, pages = raw.pages, questions = [];
         index = pages.map(function (p) {
+          var category = raw.categories[p[1]] || p[1];
           p[6].forEach(function (q) {
             questions.push({ title: q[0], topic: p[0], url: q[1], difficulty: q[2],
-                             fields: [fold(q[0]), fold(q[3]), fold(p[0] + " " + p[1]), fold(q[4])] });
+                             fields: [fold(q[0]), fold(q[3]), fold(p[0] + " " + category), fold(q[4])] });
           });
-          return { title: p[0], topic: p[1] + " · " + p[3], url: p[2], difficulty: "",
-                   fields: [fold(p[0]), fold(p[4]), fold(p[1]), fold(p[5])] };
+          return { title: p[0], topic: category + " · " + p[3], url: p[2], difficulty: "",
+                   fields: [fold(p[0]), fold(p[4]), fold(category), fold(p[5])] };
         }).concat(questions);
         return index;
       });

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from . import __version__
 from .errors import BuildFailed, ContentError
-from .output import WriteStats, check_output_dir, write_site
+from .output import Staging, WriteStats, check_output_dir, prepare_output
 
 # Parsing and rendering pull in Markdown, Pygments, Jinja and friends: imported only when a build has
 # work to do, so that "nothing changed" answers in a fraction of a second.
@@ -116,7 +116,6 @@ class BuildState:
     project: tuple = ()
     parsed: dict[str, tuple[tuple[int, int], str, Page]] = field(default_factory=dict)  # (stat, raw_html, page)
     checked: dict[str, tuple[str, str, CheckedPage]] = field(default_factory=dict)  # (source hash, links fp, result)
-    search: dict[str, tuple[str, str]] = field(default_factory=dict)  # page -> (key, its index entry)
     fingerprints: dict[str, str] = field(default_factory=dict)  # output -> what it was rendered from
 
 
@@ -152,16 +151,26 @@ def parse_sources(sources: list[Source], raw_html: str) -> list[Page | list[Cont
     from concurrent.futures import ProcessPoolExecutor
     from functools import partial
 
-    from .content import parse_source
-
     workers = min(os.cpu_count() or 1, 8)
     if len(sources) < PARALLEL_THRESHOLD or workers < 2:
-        return [parse_source(source, raw_html) for source in sources]
+        return [parse_for_build(source, raw_html) for source in sources]
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(partial(parse_source, raw_html=raw_html), sources,
+        return list(pool.map(partial(parse_for_build, raw_html=raw_html), sources,
                              chunksize=max(1, len(sources) // (workers * 4))))
+
+
+def parse_for_build(source: Source, raw_html: str) -> Page | list[ContentError]:
+    """Parse a content file and make its search-index entry while the worker has it at hand."""
+    from dataclasses import replace
+
+    from .content import parse_source
+    from .model import Page
+    from .render import search_entry
+
+    result = parse_source(source, raw_html)
+    return replace(result, search_json=search_entry(result)) if isinstance(result, Page) else result
 
 
 def _hash_files(folder: Path) -> str:
@@ -183,6 +192,7 @@ class Builder:
         self._state: BuildState | None = None if use_cache else BuildState()
         self._saver: threading.Thread | None = None
         self._env: jinja2.Environment | None = None  # kept between builds: Jinja recompiles only edited templates
+        self.rendered = 0  # pages rendered by the last build
 
     @property
     def env(self) -> jinja2.Environment:
@@ -313,39 +323,30 @@ class Builder:
         render_key = hashlib.sha1(repr((_hash_files(project.templates), config, asset_versions(static_files))).encode())
         return site, static_files, render_key.hexdigest()
 
-    def render(self, site: Site, static_files: dict[str, bytes],
-               render_key: str) -> tuple[dict[str, bytes], set[str], dict[str, str]]:
-        """The outputs that changed (as bytes), the ones that did not (to keep), and new fingerprints."""
-        from .render import SEARCH_INDEX, plan_outputs, render_outputs, search_entry, search_index
+    def render(self, site: Site, static_files: dict[str, bytes], render_key: str,
+               staging: Staging) -> tuple[set[str], dict[str, str]]:
+        """Stage every output that changed; returns every current output path and the new fingerprints."""
+        from .render import SEARCH_INDEX, plan_outputs, search_entry, search_index
 
         state, written, output = self.state, self.manifest.written, self.project.output
         plan = plan_outputs(site)
         fingerprints = {item.path: f"{render_key}:{item.fingerprint}" for item in plan}
         to_render = [item for item in plan if state.fingerprints.get(item.path) != fingerprints[item.path]
                      or item.path not in written or _stat(output / item.path) != written[item.path]]
-        outputs = render_outputs(site, self.env, to_render, static_files)
-        keep = {item.path for item in plan} - set(outputs)
-        outputs.update(static_files)
-        outputs[".nojekyll"] = b""
+        extras: dict[str, bytes] = {**static_files, ".nojekyll": b""}
+        current = {item.path for item in plan} | set(extras) | {SEARCH_INDEX} | {path for path, _ in site.assets}
+        prepare_output(output, current)
+        render_staged(site, self.env, to_render, static_files, staging)
+        self.rendered = len(to_render)
+        for path, data in extras.items():
+            staging.stage(path, data)
         for path, source in site.assets:
             # Images can be large: copy one only when it or its copy changed.
-            if self.manifest.inputs.get(str(source)) == _stat(source) and path in written \
-                    and _stat(output / path) == written[path]:
-                keep.add(path)
-            else:
-                outputs[path] = source.read_bytes()
-        entries = []
-        for page in site.pages:
-            category_title = site.category_of(page).title
-            key = f"{page.source_hash}:{site.links_fingerprint}:{category_title}"
-            cached = state.search.get(page.output_path)
-            if not cached or cached[0] != key:
-                cached = state.search[page.output_path] = (key, search_entry(page, category_title))
-            entries.append(cached[1])
-        for gone in set(state.search) - {p.output_path for p in site.pages}:
-            del state.search[gone]
-        outputs[SEARCH_INDEX] = search_index(entries)
-        return outputs, keep, fingerprints
+            if not (self.manifest.inputs.get(str(source)) == _stat(source) and path in written
+                    and _stat(output / path) == written[path]):
+                staging.stage(path, source.read_bytes())
+        staging.stage(SEARCH_INDEX, search_index(site, [p.search_json or search_entry(p) for p in site.pages]))
+        return current, fingerprints
 
     def build(self, clean: bool = False) -> BuildResult:
         """Bring the output folder up to date; a failed build raises BuildFailed and writes nothing."""
@@ -364,23 +365,71 @@ class Builder:
         state.version = manifest.version = cache_version()
         state.project = manifest.project = self._project_key()
         site, static_files, render_key = self.load(inputs)
-        outputs, keep, fingerprints = self.render(site, static_files, render_key)
-        written = write_site(outputs, project.output, keep=keep)
+        staging = Staging(project.output)  # before anything creates the folder: a failure takes it back
+        try:
+            current, fingerprints = self.render(site, static_files, render_key, staging)
+            written = staging.commit(current)
+        except BaseException:
+            staging.discard()  # nothing of a failed build reaches the site
+            raise
         state.fingerprints = fingerprints
         manifest.inputs = inputs
-        manifest.written = {path: stat for path in [*outputs, *keep] if (stat := _stat(project.output / path))}
+        manifest.written = {path: stat for path in current if (stat := _stat(project.output / path))}
         html_pages = sum(1 for path in fingerprints if path.endswith(".html"))
         manifest.counts = (html_pages, len(site.pages), site.question_count)
         return BuildResult(html_pages, len(site.pages), site.question_count, time.perf_counter() - started,
-                           written, site, rendered=sum(1 for path in outputs if path.endswith(".html")))
+                           written, site, rendered=self.rendered)
 
 
 def render_project(project: Project) -> tuple[Site, dict[str, bytes]]:
-    """Every output of a project in memory, from scratch and without the cache (for tests and tools)."""
+    """Every output of a project in memory, from scratch and without the cache (for checks and tools)."""
+    from .render import render_site
+
     builder = Builder(project, use_cache=False)
-    site, static_files, render_key = builder.load()
-    outputs, _, _ = builder.render(site, static_files, render_key)
-    return site, outputs
+    site, static_files, _ = builder.load()
+    return site, render_site(site, builder.env, static_files)
+
+
+# Set in the parent just before forking render workers, which inherit it instead of unpickling a site.
+_RENDER_JOB: tuple | None = None
+PARALLEL_RENDER_THRESHOLD = 200
+
+
+def _render_share(bounds: tuple[int, int]) -> tuple[list[str], int, list]:
+    from .render import render_pages
+
+    site, env, plan, static_files, output, token = _RENDER_JOB  # type: ignore[misc]
+    staging = Staging(output, token)
+    problems = render_pages(site, env, plan[bounds[0]:bounds[1]], static_files, staging.stage)
+    return staging.staged, staging.unchanged, staging.created, problems
+
+
+def render_staged(site: Site, env: jinja2.Environment, plan: list, static_files: dict[str, bytes],
+                  staging: Staging) -> None:
+    """Render pages into the staging area, on every core when there are many; raise on template errors."""
+    global _RENDER_JOB
+    import multiprocessing
+
+    from .render import raise_template_problems, render_pages
+
+    workers = min(os.cpu_count() or 1, 8)
+    if len(plan) < PARALLEL_RENDER_THRESHOLD or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        raise_template_problems(render_pages(site, env, plan, static_files, staging.stage))
+        return
+    _RENDER_JOB = (site, env, plan, static_files, staging.root, staging.token)
+    try:
+        step = -(-len(plan) // workers)
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            shares = pool.map(_render_share, [(i, i + step) for i in range(0, len(plan), step)])
+    finally:
+        _RENDER_JOB = None
+    problems = []
+    for staged, unchanged, created, share_problems in shares:
+        staging.staged.extend(staged)
+        staging.created.extend(created)
+        staging.unchanged += unchanged
+        problems.extend(share_problems)
+    raise_template_problems(problems)
 
 
 __all__ = ["BuildFailed", "BuildResult", "Builder", "Project", "render_project"]

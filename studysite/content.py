@@ -13,7 +13,7 @@ import yaml
 
 from .errors import BuildFailed, ContentError, did_you_mean, relative_to_cwd
 from .assets import CheckedPage, LinkChecker, find_assets
-from .markup import MarkupError, render_article, render_inline, render_markdown
+from .markup import MarkupError, render_article, render_inline, render_markdown, render_text
 from .model import (Category, Difficulty, Kind, Option, Page, Question, Site, SiteConfig, Subject, Tag,
                     slugify, sort_key)
 
@@ -556,7 +556,9 @@ def parse_page(text: str, path: Path, category: str, stem: str, raw_html: str = 
     questions = tuple(replace(q, tags=tuple(dict.fromkeys(canonical[slugify(t) or t] for t in q.tags)))
                       for q in questions)
     return Page(source_path=path, category=category, slug=slug, questions=questions, kind=kind,
-                subject=slugify(subject) or slug, **values)
+                subject=slugify(subject) or slug, tip_html=render_text(values.get("tip", "")),
+                checklist_html=tuple(map(render_text, values.get("checklist", ()))),
+                takeaways_html=tuple(map(render_text, values.get("takeaways", ()))), **values)
 
 
 def load_category(folder: Path, shown: Path) -> Category:

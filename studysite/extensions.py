@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 import xml.etree.ElementTree as etree
 from io import StringIO
 
 import latex2mathml.converter
 from markdown import Markdown
-from markdown.extensions import Extension
+from markdown.extensions import Extension, codehilite
 from markdown.inlinepatterns import InlineProcessor
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
@@ -330,6 +331,23 @@ def code_formatter(lang_str: str = "", **options) -> CodeFormatter:
     if key not in _FORMATTERS:
         _FORMATTERS[key] = CodeFormatter(lang_str=lang_str, **options)
     return _FORMATTERS[key]
+
+
+@lru_cache(maxsize=256)
+def _lexer(name: str, **options):
+    return _find_lexer(name, **options)
+
+
+def _cached_lexer(name: str, **options):
+    """codehilite looks a lexer up for every code block; lexers are stateless, so one per language does."""
+    try:
+        return _lexer(name, **options)
+    except TypeError:  # an option value that cannot be a cache key
+        return _find_lexer(name, **options)
+
+
+_find_lexer = codehilite.get_lexer_by_name
+codehilite.get_lexer_by_name = _cached_lexer
 
 
 class _FocusableCodePostprocessor(Postprocessor):

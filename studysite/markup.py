@@ -77,7 +77,7 @@ def render_markdown(text: str, raw_html: str = "allow") -> str:
 
 
 # Characters that can make a line of Markdown more than text (emphasis, code, links, HTML, math ...).
-_MARKDOWN_SYNTAX = re.compile(r"[*_`\[\]<>&\\$!~:|=^@{}]")
+_MARKDOWN_SYNTAX = re.compile(r"[*_`\[\]<>&\\$!]")
 
 
 def render_inline(text: str, raw_html: str = "allow") -> str:

@@ -108,7 +108,11 @@ class Page:
     takeaways: tuple[str, ...] = ()
     body_html: str = ""
     toc: tuple[TocEntry, ...] = ()
+    tip_html: str = ""  # tip, checklist items and takeaways as inline Markdown, rendered where parsed
+    checklist_html: tuple[str, ...] = ()
+    takeaways_html: tuple[str, ...] = ()
     source_hash: str = ""  # of the file's text: the key for caching this page
+    search_json: str = ""  # this page's part of the search index, made where the page is parsed
 
     @cached_property
     def card_digest(self) -> str:

@@ -40,30 +40,91 @@ def check_output_dir(output_dir: Path, protected: list[Path]) -> None:
                                         f"folders that contain its marker file {MARKER}")])
 
 
+class Staging:
+    """Outputs written beside their targets as hidden files, put in place together once all are ready.
+
+    Rendering (possibly in worker processes) stages; only commit() changes the site, one atomic rename
+    per file, and discard() removes every trace of a build that failed half way.
+    """
+
+    def __init__(self, output_dir: Path, token: str | None = None):
+        self.root = output_dir.resolve()
+        self.token = token or str(os.getpid())
+        self.staged: list[str] = []
+        self.created: list[Path] = []  # folders this build made, so a failed build can take them back
+        self.unchanged = 0
+        self.root_existed = self.root.exists()
+
+    def _temporary(self, relative: str) -> Path:
+        target = self.root / relative
+        return target.with_name(f".{target.name}.{self.token}.new")
+
+    def stage(self, relative: str, data: bytes) -> bool:
+        """Stage `data` for `relative` unless the file already holds exactly it; True if staged."""
+        target = self.root / relative
+        try:
+            if target.stat().st_size == len(data) and target.read_bytes() == data:
+                self.unchanged += 1
+                return False
+        except OSError:
+            pass
+        if not target.parent.is_dir():
+            missing = [p for p in (target.parent, *target.parent.parents) if p != self.root and
+                       p.is_relative_to(self.root) and not p.exists()]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.created.extend(missing)
+        self._temporary(relative).write_bytes(data)
+        self.staged.append(relative)
+        return True
+
+    def commit(self, current: set[str]) -> WriteStats:
+        """Put every staged file in place and remove what no output produces any more."""
+        for relative in self.staged:
+            os.replace(self._temporary(relative), self.root / relative)
+        removed = _remove_stale(self.root, {*current, MARKER})
+        return WriteStats(len(self.staged), len(current) - len(self.staged), removed)
+
+    def discard(self) -> None:
+        """Remove everything this build staged or created: the site is as it was."""
+        for relative in self.staged:
+            self._temporary(relative).unlink(missing_ok=True)
+        for folder in sorted(set(self.created), key=lambda p: len(p.parts), reverse=True):
+            if folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
+        if not self.root_existed and self.root.is_dir():
+            (self.root / MARKER).unlink(missing_ok=True)
+            if not any(self.root.iterdir()):
+                self.root.rmdir()
+        self.staged, self.created = [], []
+
+
+def prepare_output(output_dir: Path, paths) -> Path:
+    """Create the output folder with its marker and refuse any path that would land outside it."""
+    root = output_dir.resolve()
+    root.mkdir(parents=True, exist_ok=True)
+    if not (root / MARKER).exists():
+        (root / MARKER).touch()
+    _refuse_escapes(root, paths)
+    return root
+
+
 def write_site(outputs: dict[str, bytes], output_dir: Path, keep: set[str] = frozenset()) -> WriteStats:
     """Make `output_dir` hold exactly `outputs` plus the files in `keep` (known to be current).
 
     Only files whose bytes changed are rewritten; files that nothing produces any more are removed.
     """
-    root = output_dir.resolve()
-    root.mkdir(parents=True, exist_ok=True)
-    if not (root / MARKER).exists():
-        (root / MARKER).touch()
-    written = unchanged = 0
-    _refuse_escapes(root, outputs)
-    for relative, data in sorted(outputs.items()):
-        target = root / relative
-        if target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data:
-            unchanged += 1
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        _replace_atomically(target, data)
-        written += 1
-    removed = _remove_stale(root, {*outputs, *keep, MARKER})
-    return WriteStats(written, unchanged + len(keep), removed)
+    prepare_output(output_dir, outputs)
+    staging = Staging(output_dir)
+    try:
+        for relative, data in sorted(outputs.items()):
+            staging.stage(relative, data)
+        return staging.commit({*outputs, *keep})
+    except BaseException:
+        staging.discard()
+        raise
 
 
-def _refuse_escapes(root: Path, outputs: dict[str, bytes]) -> None:
+def _refuse_escapes(root: Path, outputs) -> None:
     """No output may land outside the folder: not by '..' in its path, nor through a symlinked folder."""
     folders = set()
     for relative in outputs:
@@ -85,16 +146,6 @@ def is_inside(relative: str) -> bool:
     normal = posixpath.normpath(relative)
     return bool(relative) and not posixpath.isabs(normal) and normal != "." and not normal.startswith("../") \
         and normal != ".." and "\\" not in relative
-
-
-def _replace_atomically(target: Path, data: bytes) -> None:
-    """Write beside the target and rename over it, so no reader sees half a file."""
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        temporary.write_bytes(data)
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
 def _remove_stale(root: Path, keep: set[str]) -> int:

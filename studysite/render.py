@@ -11,11 +11,10 @@ from pathlib import Path
 from typing import Any, Callable
 
 import jinja2
-import markupsafe
 
 from . import __version__
 from .errors import BuildFailed, ContentError, relative_to_cwd
-from .markup import html_to_text, render_text
+from .markup import html_to_text
 from .model import Difficulty, Kind, Page, Question, Site, slugify
 
 STATIC_PREFIX = "static"
@@ -36,7 +35,6 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
     )
     env.globals.update(difficulties=list(Difficulty), kinds=list(Kind), studysite_version=__version__)
     env.filters["slugify"] = slugify
-    env.filters["inline_markdown"] = lambda text: markupsafe.Markup(render_text(text))
     return env
 
 
@@ -62,21 +60,24 @@ def read_static(static_dir: Path) -> dict[str, bytes]:
     return files
 
 
-def search_entry(page: Page, category_title: str) -> str:
+def search_entry(page: Page) -> str:
     """One page's part of the search index, as JSON: [title, category, url, kind, tags, summary, questions].
 
-    Each question is [question, url, difficulty, tags, answer text]. Parts are independent of each
-    other, so a rebuild re-encodes only the pages that changed.
+    Each question is [question, url, difficulty, tags, answer text]. An entry depends on its page
+    alone (the category by its slug), so it is made where the page is parsed, in parallel, and a
+    rebuild re-encodes only the pages that changed.
     """
     questions = [[html_to_text(q.title_html), f"{page.output_path}#{q.id}", q.difficulty.value,
                   " ".join(q.tags or page.tags), _question_text(q)[:SEARCH_TEXT_LIMIT]] for q in page.questions]
-    entry = [page.title, category_title, page.output_path, page.kind.label, " ".join(page.tags), page.summary, questions]
+    entry = [page.title, page.category, page.output_path, page.kind.label, " ".join(page.tags), page.summary, questions]
     return json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
 
 
-def search_index(entries: list[str]) -> bytes:
+def search_index(site: Site, entries: list[str]) -> bytes:
     """The search index as a script (a fetch of JSON fails on file://), loaded on first search."""
-    return ('window.studysiteSearchIndex={"pages":[' + ",".join(entries) + "]};\n").encode("utf-8")
+    categories = json.dumps({c.slug: c.title for c in site.categories}, ensure_ascii=False, separators=(",", ":"))
+    return ('window.studysiteSearchIndex={"categories":' + categories + ',"pages":['
+            + ",".join(entries) + "]};\n").encode("utf-8")
 
 
 def _question_text(question: Question) -> str:
@@ -146,13 +147,12 @@ def asset_versions(files: dict[str, bytes]) -> dict[str, str]:
     return {path: hashlib.sha256(data).hexdigest()[:10] for path, data in files.items()}
 
 
-def render_outputs(site: Site, env: jinja2.Environment, plan: list[PlannedOutput],
-                   static_files: dict[str, bytes]) -> dict[str, bytes]:
-    """Render the planned pages in memory; raise BuildFailed with every template problem."""
+def render_pages(site: Site, env: jinja2.Environment, plan: list[PlannedOutput], static_files: dict[str, bytes],
+                 emit: Callable[[str, bytes], None]) -> list[tuple[ContentError, str]]:
+    """Render the planned pages one by one, handing each to `emit`; returns template problems, not raises."""
     versions = asset_versions(static_files)
     stylesheet = static_files.get(f"{STATIC_PREFIX}/style.css", b"").decode("utf-8")
-    outputs: dict[str, bytes] = {}
-    errors: dict[tuple, list[str]] = {}  # one report per template problem, naming the pages it broke
+    problems = []
     for item in plan:
         url = _url_helper(item.path)
         context = dict(
@@ -167,13 +167,27 @@ def render_outputs(site: Site, env: jinja2.Environment, plan: list[PlannedOutput
             inline_css=stylesheet,
         )
         try:
-            outputs[item.path] = env.get_template(item.template).render(context).encode("utf-8")
+            emit(item.path, env.get_template(item.template).render(context).encode("utf-8"))
         except jinja2.TemplateError as exc:
-            error = template_error(exc, env)
-            errors.setdefault((error.path, error.line, error.message, error.hint), []).append(item.path)
-    if errors:
+            problems.append((template_error(exc, env), item.path))
+    return problems
+
+
+def raise_template_problems(problems: list[tuple[ContentError, str]]) -> None:
+    """One error per template problem, naming the pages it broke."""
+    grouped: dict[tuple, list[str]] = {}
+    for error, page in problems:
+        grouped.setdefault((error.path, error.line, error.message, error.hint), []).append(page)
+    if grouped:
         raise BuildFailed(ContentError(path, line, f"{message} (while rendering {_page_list(pages)})", hint)
-                          for (path, line, message, hint), pages in errors.items())
+                          for (path, line, message, hint), pages in grouped.items())
+
+
+def render_outputs(site: Site, env: jinja2.Environment, plan: list[PlannedOutput],
+                   static_files: dict[str, bytes]) -> dict[str, bytes]:
+    """Render the planned pages in memory; raise BuildFailed with every template problem."""
+    outputs: dict[str, bytes] = {}
+    raise_template_problems(render_pages(site, env, plan, static_files, outputs.__setitem__))
     return outputs
 
 
@@ -182,7 +196,7 @@ def render_site(site: Site, env: jinja2.Environment, static_files: dict[str, byt
     outputs = render_outputs(site, env, plan_outputs(site), static_files)
     outputs.update(static_files)
     outputs.update((output_path, source.read_bytes()) for output_path, source in site.assets)
-    outputs[SEARCH_INDEX] = search_index([search_entry(p, site.category_of(p).title) for p in site.pages])
+    outputs[SEARCH_INDEX] = search_index(site, [p.search_json or search_entry(p) for p in site.pages])
     outputs[".nojekyll"] = b""
     return outputs
 
