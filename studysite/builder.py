@@ -44,6 +44,8 @@ def cache_version() -> tuple:
         except metadata.PackageNotFoundError:
             libraries.append("?")
     return (CACHE_FORMAT, __version__, *libraries, sys.version_info[:2])
+# The dev server saves its cache once the saves pause for this long.
+SAVE_DELAY_SECONDS = 2.0
 # Below this many files, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 40
 
@@ -119,9 +121,9 @@ class BuildState:
     fingerprints: dict[str, str] = field(default_factory=dict)  # output -> what it was rendered from
 
 
-def _stat(path: Path) -> tuple[int, int] | None:
+def _stat(path: Path | str) -> tuple[int, int] | None:
     try:
-        info = path.stat()
+        info = os.stat(path)
     except OSError:
         return None
     return info.st_size, info.st_mtime_ns
@@ -136,7 +138,7 @@ def scan_inputs(project: Project) -> dict[str, tuple[int, int]]:
             for name in files:
                 if not name.startswith("."):
                     path = os.path.join(directory, name)
-                    stat = _stat(Path(path))
+                    stat = _stat(path)
                     if stat:
                         found[path] = stat
     config = _stat(project.config_file)
@@ -190,7 +192,8 @@ class Builder:
         self.notes: list[str] = []  # things worth telling the user, such as a cache that was unreadable
         self.manifest = self._read(self._manifest_file, Manifest) if use_cache else Manifest()
         self._state: BuildState | None = None if use_cache else BuildState()
-        self._saver: threading.Thread | None = None
+        self._saver: threading.Timer | None = None
+        self._lock = threading.Lock()
         self._env: jinja2.Environment | None = None  # kept between builds: Jinja recompiles only edited templates
         self.rendered = 0  # pages rendered by the last build
 
@@ -264,12 +267,28 @@ class Builder:
                 pass  # a cache that cannot be saved only costs time on the next build
 
         if self._saver is not None:
-            self._saver.join()
+            self._saver.cancel()
         if background:
-            self._saver = threading.Thread(target=write, daemon=True)
+            # The dev server: wait for a pause in the saves, then pickle in a forked child, which has
+            # its own interpreter lock, so serving the reloaded page never waits for the cache.
+            self._saver = threading.Timer(SAVE_DELAY_SECONDS, self._write_in_child, (write,))
+            self._saver.daemon = True
             self._saver.start()
         else:
             write()
+
+    def _write_in_child(self, write) -> None:
+        with self._lock:  # never in the middle of a build
+            if not hasattr(os, "fork"):
+                write()
+                return
+            pid = os.fork()
+            if pid == 0:
+                try:
+                    write()
+                finally:
+                    os._exit(0)
+        os.waitpid(pid, 0)
 
     # --- Building -------------------------------------------------------------------------------
 
@@ -331,8 +350,9 @@ class Builder:
         state, written, output = self.state, self.manifest.written, self.project.output
         plan = plan_outputs(site)
         fingerprints = {item.path: f"{render_key}:{item.fingerprint}" for item in plan}
+        out = str(output)
         to_render = [item for item in plan if state.fingerprints.get(item.path) != fingerprints[item.path]
-                     or item.path not in written or _stat(output / item.path) != written[item.path]]
+                     or item.path not in written or _stat(os.path.join(out, item.path)) != written[item.path]]
         extras: dict[str, bytes] = {**static_files, ".nojekyll": b""}
         current = {item.path for item in plan} | set(extras) | {SEARCH_INDEX} | {path for path, _ in site.assets}
         prepare_output(output, current)
@@ -350,6 +370,10 @@ class Builder:
 
     def build(self, clean: bool = False) -> BuildResult:
         """Bring the output folder up to date; a failed build raises BuildFailed and writes nothing."""
+        with self._lock:
+            return self._build(clean)
+
+    def _build(self, clean: bool) -> BuildResult:
         started = time.perf_counter()
         project = self.project
         check_output_dir(project.output, project.sources)
@@ -374,7 +398,11 @@ class Builder:
             raise
         state.fingerprints = fingerprints
         manifest.inputs = inputs
-        manifest.written = {path: stat for path in current if (stat := _stat(project.output / path))}
+        # Files this build did not touch keep the size and time recorded last time.
+        out, touched = str(project.output), set(staging.staged)
+        manifest.written = {path: stat for path in current
+                            if (stat := manifest.written.get(path) if path not in touched and path in manifest.written
+                                else _stat(os.path.join(out, path)))}
         html_pages = sum(1 for path in fingerprints if path.endswith(".html"))
         manifest.counts = (html_pages, len(site.pages), site.question_count)
         return BuildResult(html_pages, len(site.pages), site.question_count, time.perf_counter() - started,

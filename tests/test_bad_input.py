@@ -157,3 +157,36 @@ def test_check_finds_broken_internal_links_and_anchors(make_site, capsys):
 def test_the_example_site_has_no_broken_links_or_warnings(capsys):
     assert main(["check", "--strict", "--root", str(REPO)]) == 0
     assert capsys.readouterr().out.startswith("OK: ")
+
+
+def test_a_broken_copy_of_the_example_site_reports_everything_and_keeps_the_old_site(tmp_path, capsys, monkeypatch):
+    root = tmp_path / "example"
+    for name in ("content", "templates", "static"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "site.yml", root / "site.yml")
+    monkeypatch.chdir(root)
+    assert main(["build"]) == 0
+    before = snapshot(root / "_site")
+    breakages = {
+        "content/neural-networks/vanishing-gradients.md": ("[medium]", "[meduim]"),
+        "content/optimization/gradient-descent.md": ("title:", "titel:"),
+        "content/neural-networks/backpropagation.md": ("img/computation-graph.svg", "img/missing.svg"),
+        "content/neural-networks/vanishing-gradients.mcq.md": ("- [x]", "- [ ]"),
+        "content/cnns/convolutions.md": ("## ", "## An unmarked question\n\nText.\n\n## ", ),
+    }
+    for name, (old, new) in breakages.items():
+        path = root / name
+        path.write_text(path.read_text().replace(old, new, 1))
+    (root / "content/python/generators.md").write_text("no front matter at all\n")
+    capsys.readouterr()
+    assert main(["build"]) == 1
+    err = capsys.readouterr().err
+    for expected in ("vanishing-gradients.md:", "unknown difficulty 'meduim'",
+                     "gradient-descent.md:2: unknown key 'titel' (did you mean 'title'?)",
+                     "image 'img/missing.svg' does not exist", "no option is marked correct",
+                     "question 'An unmarked question' has no difficulty",
+                     "generators.md:1: the file does not start with front matter"):
+        assert expected in err, expected
+    assert "Traceback" not in err
+    assert snapshot(root / "_site") == before
+    assert main(["check"]) == 1
