@@ -117,7 +117,7 @@ def dev_loop(project: Path, runs: int) -> float | None:
             page.wait_for_function("document.querySelector('script[src*=livereload]') !== null")
             time.sleep(1)
             for number in range(runs):
-                marker = f"dev-loop-marker-{number}"
+                marker = f"dev-loop-marker-{number}-{time.time_ns()}"
                 started = time.perf_counter()
                 topic.write_text(topic.read_text() + f"\n{marker}\n")
                 page.wait_for_function(f"document.body && document.body.innerText.includes('{marker}')",

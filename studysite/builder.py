@@ -186,16 +186,19 @@ def _hash_files(folder: Path) -> str:
 class Builder:
     """Builds one project, again and again: the CLI uses it once, the dev server keeps it between saves."""
 
-    def __init__(self, project: Project, use_cache: bool = True):
+    def __init__(self, project: Project, use_cache: bool = True, fresh: bool = False):
+        """`use_cache`: read and save the cache; `fresh`: save it, but start from nothing (build --clean)."""
         self.project = project
         self.use_cache = use_cache
         self.notes: list[str] = []  # things worth telling the user, such as a cache that was unreadable
-        self.manifest = self._read(self._manifest_file, Manifest) if use_cache else Manifest()
-        self._state: BuildState | None = None if use_cache else BuildState()
+        reads = use_cache and not fresh
+        self.manifest = self._read(self._manifest_file, Manifest) if reads else Manifest()
+        self._state: BuildState | None = None if reads else BuildState()
         self._saver: threading.Timer | None = None
         self._lock = threading.Lock()
         self._env: jinja2.Environment | None = None  # kept between builds: Jinja recompiles only edited templates
         self.rendered = 0  # pages rendered by the last build
+        self.untouched: set[str] = set()
 
     @property
     def env(self) -> jinja2.Environment:
@@ -358,12 +361,16 @@ class Builder:
         prepare_output(output, current)
         render_staged(site, self.env, to_render, static_files, staging)
         self.rendered = len(to_render)
+        # Outputs this build did not even look at keep their recorded size and time.
+        self.untouched = {item.path for item in plan} - {item.path for item in to_render}
         for path, data in extras.items():
             staging.stage(path, data)
         for path, source in site.assets:
             # Images can be large: copy one only when it or its copy changed.
-            if not (self.manifest.inputs.get(str(source)) == _stat(source) and path in written
-                    and _stat(output / path) == written[path]):
+            if self.manifest.inputs.get(str(source)) == _stat(source) and path in written \
+                    and _stat(output / path) == written[path]:
+                self.untouched.add(path)
+            else:
                 staging.stage(path, source.read_bytes())
         staging.stage(SEARCH_INDEX, search_index(site, [p.search_json or search_entry(p) for p in site.pages]))
         return current, fingerprints
@@ -398,10 +405,9 @@ class Builder:
             raise
         state.fingerprints = fingerprints
         manifest.inputs = inputs
-        # Files this build did not touch keep the size and time recorded last time.
-        out, touched = str(project.output), set(staging.staged)
+        out, untouched = str(project.output), self.untouched
         manifest.written = {path: stat for path in current
-                            if (stat := manifest.written.get(path) if path not in touched and path in manifest.written
+                            if (stat := manifest.written.get(path) if path in untouched and path in manifest.written
                                 else _stat(os.path.join(out, path)))}
         html_pages = sum(1 for path in fingerprints if path.endswith(".html"))
         manifest.counts = (html_pages, len(site.pages), site.question_count)

@@ -38,7 +38,7 @@ def print_warnings(site: Site | None, notes: list[str] = ()) -> None:
 
 
 def command_build(project: Project, args: argparse.Namespace) -> int:
-    builder = Builder(project, use_cache=not args.clean)
+    builder = Builder(project, fresh=args.clean)
     result = builder.build()
     builder.save_state()
     print(summary_line(result, project.output))

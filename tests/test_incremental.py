@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import pickle
 import shutil
 from pathlib import Path
@@ -146,3 +147,22 @@ def test_the_cache_lives_in_an_ignored_folder(project):
 
 def test_two_clean_builds_are_byte_identical(project, tmp_path):
     assert clean_build(project, tmp_path / "one") == clean_build(project, tmp_path / "two")
+
+
+def test_outputs_rewritten_behind_the_cache_cost_one_full_check_not_every_build(project):
+    run_cli(project, "build")
+    for path in (project / "_site").rglob("*"):  # as 'build --clean' or a copy from elsewhere would
+        if path.is_file():
+            os.utime(path, ns=(path.stat().st_mtime_ns + 5 * 10**9,) * 2)
+    builder = Builder(Project(project, project / "content", project / "_site"))
+    assert builder.build().rendered > 1  # the recorded times no longer match: everything is checked once
+    for answer in ("first", "second"):
+        edit(project, "content/opt/gamma.md", "answer", f"answer {answer}")
+        assert builder.build().rendered == 1
+
+
+def test_clean_build_saves_a_cache_the_next_edit_uses(project, capsys):
+    run_cli(project, "build", "--clean")
+    edit(project, "content/opt/gamma.md", "answer", "answer again")
+    builder = Builder(Project(project, project / "content", project / "_site"))
+    assert builder.build().rendered == 1
