@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import html
 import socket
 import sys
@@ -74,6 +75,9 @@ class Rebuilder:
             print(summary_line(result, self.builder.project.output, verb=self.verb), flush=True)
             self.builder.save_state(background=True)
         self.on_done(self.error)
+        # The site's objects live as long as the server: keep the cyclic collector from walking
+        # them again and again in the middle of the next rebuild.
+        gc.freeze()
 
 
 def error_page(report: str) -> bytes:
@@ -124,6 +128,7 @@ def serve(project: Project, host: str = "127.0.0.1", port: int = 8000) -> int:
         builder.save_state()
         print(summary_line(result, project.output), flush=True)
         first_error = None
+        gc.freeze()
     except BuildFailed as failed:
         first_error = format_report(failed.errors)
         print(first_error, file=sys.stderr, flush=True)
