@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .errors import ContentError
-from .model import Page, Question
+from .model import Page
 
 # Links that leave the site or stay on the page need no checking.
 _EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//|#)", re.IGNORECASE)

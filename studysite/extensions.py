@@ -70,6 +70,10 @@ def latex_to_mathml(latex: str, display: bool) -> str:
     return f"{match.group(1)}<semantics><mrow>{match.group(2)}</mrow>{annotation}</semantics>{match.group(3)}"
 
 
+# Two-character delimiters: opener -> (closer, is display math).
+_PAIRED = {"$$": ("$$", True), "\\[": ("\\]", True), "\\(": ("\\)", False)}
+
+
 class _MathPreprocessor(Preprocessor):
     """$...$, $$...$$, \\(...\\) and \\[...\\] -> MathML, stashed before Markdown can touch them.
 
@@ -122,22 +126,14 @@ class _MathPreprocessor(Preprocessor):
             elif text.startswith("\\$", i):
                 out.append("&#36;")
                 i += 2
-            elif text.startswith("$$", i) or text.startswith("\\[", i):
-                opener, closer = ("$$", "$$") if char == "$" else ("\\[", "\\]")
+            elif (opener := next((o for o in _PAIRED if text.startswith(o, i)), None)) is not None:
+                closer, display = _PAIRED[opener]
                 close = text.find(closer, i + 2)
                 if close == -1 or not text[i + 2:close].strip():
-                    out.append(text[i:i + 2])
+                    out.append(opener)  # unmatched or empty: plain text
                     i += 2
                     continue
-                out.append(self._math(text[i + 2:close], True, text, i, first_line))
-                i = close + 2
-            elif text.startswith("\\(", i):
-                close = text.find("\\)", i + 2)
-                if close == -1:
-                    out.append("\\(")
-                    i += 2
-                    continue
-                out.append(self._math(text[i + 2:close], False, text, i, first_line))
+                out.append(self._math(text[i + 2:close], display, text, i, first_line))
                 i = close + 2
             elif char == "$":
                 close = self._inline_close(text, i)

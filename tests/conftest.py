@@ -54,6 +54,31 @@ def make_site(tmp_path):
     return make
 
 
+def free_port() -> int:
+    """A port nothing listens on right now."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(predicate, seconds: float = 15.0):
+    """Poll `predicate` until it returns something true; connection errors count as 'not yet'."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            value = predicate()
+            if value:
+                return value
+        except OSError:
+            pass
+        time.sleep(0.05)
+    raise AssertionError("timed out")
+
+
 def run_cli(root: Path, *args: str) -> int:
     """Run the CLI as a user would, against a project folder."""
     return main([*args, "--root", str(root)])

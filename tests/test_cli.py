@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
-import time
 import tomllib
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-from conftest import REPO, run_cli
+from conftest import REPO, free_port, run_cli, wait_for
 from studysite.cli import main
 
 
@@ -72,10 +69,6 @@ def test_new_rejects_names_that_are_not_category_slash_topic(make_site, capsys, 
     assert "the name must look like <category>/<topic>" in capsys.readouterr().err
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _fetch(url: str) -> str:
@@ -86,38 +79,27 @@ def _fetch(url: str) -> str:
         return error.read().decode("utf-8")
 
 
-def _wait_for(predicate, seconds: float = 15.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            value = predicate()
-            if value:
-                return value
-        except OSError:
-            pass
-        time.sleep(0.05)
-    raise AssertionError("timed out")
 
 
 def test_serve_rebuilds_after_a_file_change_and_shows_build_errors(make_site):
     root = make_site()
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen([sys.executable, str(REPO / "build.py"), "serve", "--root", str(root),
                                "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         page = f"http://127.0.0.1:{port}/nn/gradients.html"
-        assert "Gradients shrink." in _wait_for(lambda: _fetch(page))
+        assert "Gradients shrink." in wait_for(lambda: _fetch(page))
         topic = root / "content/nn/gradients.md"
         good = topic.read_text().replace("Gradients shrink.", "Gradients fade away.")
         topic.write_text(good)
-        _wait_for(lambda: "Gradients fade away." in _fetch(page))
+        wait_for(lambda: "Gradients fade away." in _fetch(page))
         # A broken save: the browser gets the error with file and line; the last good site stays on disk.
         topic.write_text(good.replace("[easy]", "[eazy]"))
-        error = _wait_for(lambda: (text := _fetch(page)) and "did not build" in text and text)
+        error = wait_for(lambda: (text := _fetch(page)) and "did not build" in text and text)
         assert "gradients.md:12: unknown difficulty &#x27;eazy&#x27;" in error
         assert "Gradients fade away." in (root / "_site/nn/gradients.html").read_text()
         topic.write_text(good)  # fixed: the page comes back by itself
-        _wait_for(lambda: "Gradients fade away." in _fetch(page))
+        wait_for(lambda: "Gradients fade away." in _fetch(page))
     finally:
         server.terminate()
         output = server.communicate(timeout=10)[0]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import http.client
-import os
 import socket
 import subprocess
 import sys
@@ -11,17 +10,12 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
 
-from conftest import REPO
+from conftest import REPO, free_port, wait_for
 
 PAGE = "/nn/gradients.html"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def get(port: int, path: str) -> tuple[int, str]:
@@ -34,17 +28,6 @@ def get(port: int, path: str) -> tuple[int, str]:
     return response.status, body
 
 
-def wait_for(predicate, seconds: float = 15.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            value = predicate()
-            if value:
-                return value
-        except OSError:
-            pass
-        time.sleep(0.05)
-    raise AssertionError("timed out")
 
 
 @contextmanager
