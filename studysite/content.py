@@ -13,6 +13,7 @@ import yaml
 
 from .errors import BuildFailed, ContentError, did_you_mean, relative_to_cwd
 from .assets import CheckedPage, LinkChecker, find_assets
+from .extensions import fence_spans
 from .markup import MarkupError, render_article, render_inline, render_markdown, render_text
 from .model import (Category, Difficulty, Kind, Option, Page, Question, Site, SiteConfig, Subject, Tag,
                     slugify, sort_key)
@@ -274,7 +275,6 @@ def split_front_matter(text: str, path: Path) -> tuple[str, int, str, int]:
 
 _QUESTION_HEADING = re.compile(r"^##(?!#)(?:[ \t]+(.*?))?[ \t]*$")
 _MARKER = re.compile(r"^(?P<text>.*?)[ \t]*\[(?P<marker>[^\[\]]*)\][ \t]*(?:\{#(?P<id>[^}]*)\})?$")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _QUESTION_TAGS = re.compile(r"^\s*\n*tags[ \t]*:[ \t]*(?P<tags>[^\n]*)(?:\n|$)", re.IGNORECASE)
 
 
@@ -289,23 +289,18 @@ def split_questions(body: str, body_line: int, path: Path) -> tuple[str, list[_R
     """Split the body at level-2 headings outside code fences -> (intro, raw questions)."""
     intro: list[str] = []
     questions: list[tuple[str, int, list[str]]] = []
-    fence, fence_line = "", 0
-    for offset, line in enumerate(body.split("\n")):
-        number = body_line + offset
-        fence_match = _FENCE.match(line)
-        if fence:
-            if fence_match and fence_match.group(1)[0] == fence[0] and \
-                    len(fence_match.group(1)) >= len(fence) and not line.strip(" `~"):
-                fence = ""
-        elif fence_match:
-            fence, fence_line = fence_match.group(1), number
-        elif (heading := _QUESTION_HEADING.match(line)) is not None:
-            questions.append((heading.group(1) or "", number, []))
+    lines = body.split("\n")
+    in_code, unclosed = fence_spans(lines)
+    if unclosed is not None:
+        fence, opened = unclosed
+        raise ContentError(path, body_line + opened, "this code block is never closed",
+                           f"add a closing line '{fence}' after the code")
+    for offset, (line, is_code) in enumerate(zip(lines, in_code)):
+        heading = None if is_code else _QUESTION_HEADING.match(line)
+        if heading is not None:
+            questions.append((heading.group(1) or "", body_line + offset, []))
             continue
         (questions[-1][2] if questions else intro).append(line)
-    if fence:
-        raise ContentError(path, fence_line, "this code block is never closed",
-                           f"add a closing line '{fence}' after the code")
     return "\n".join(intro), [_RawQuestion(h, n, "\n".join(a)) for h, n, a in questions]
 
 

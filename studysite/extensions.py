@@ -31,10 +31,11 @@ class MarkupError(Exception):
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 
-def _fenced_lines(lines: list[str]) -> list[bool]:
-    """For each line, whether it belongs to a fenced code block (fence lines included)."""
-    inside, fence, marks = False, "", []
-    for line in lines:
+def fence_spans(lines: list[str]) -> tuple[list[bool], tuple[str, int] | None]:
+    """For each line, whether it belongs to a fenced code block (fence lines included), and the
+    fence left open at the end with the index of its opening line, if any."""
+    inside, fence, opened, marks = False, "", 0, []
+    for index, line in enumerate(lines):
         match = _FENCE.match(line)
         if inside:
             marks.append(True)
@@ -44,8 +45,12 @@ def _fenced_lines(lines: list[str]) -> list[bool]:
         else:
             marks.append(bool(match))
             if match:
-                inside, fence = True, match.group(1)
-    return marks
+                inside, fence, opened = True, match.group(1), index
+    return marks, ((fence, opened) if inside else None)
+
+
+def _fenced_lines(lines: list[str]) -> list[bool]:
+    return fence_spans(lines)[0]
 
 
 # --- Math ---------------------------------------------------------------------------------
