@@ -24,14 +24,14 @@ if TYPE_CHECKING:
     import jinja2
 
     from .assets import CheckedPage
-    from .content import Source
+    from .content import Discovery, Source
     from .model import Page, Site
 
 # Templates and static files that ship with studysite, used when a project has none of its own.
 BUNDLED = Path(__file__).resolve().parent.parent
 CACHE_DIR = ".studysite-cache"
 CONFIG_FILE = "site.yml"
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 
 
 @lru_cache(maxsize=1)
@@ -199,6 +199,7 @@ class Builder:
         self._env: jinja2.Environment | None = None  # kept between builds: Jinja recompiles only edited templates
         self.rendered = 0  # pages rendered by the last build
         self.untouched: set[str] = set()
+        self._discovered: tuple[tuple, Discovery, dict[str, Path]] | None = None  # kept between dev-server builds
 
     @property
     def env(self) -> jinja2.Environment:
@@ -301,18 +302,16 @@ class Builder:
 
     def load(self, inputs: dict[str, tuple[int, int]] | None = None) -> tuple[Site, dict[str, bytes], str]:
         """Parse (what changed) and assemble the site; returns it with the static files and a render key."""
-        from .assets import LinkChecker, find_assets
+        from .assets import LinkChecker
         from .config import load_config
-        from .content import assemble_site, discover_content
+        from .content import assemble_site
         from .model import Page
         from .render import asset_versions, read_static
 
         project, state = self.project, self.state
         stat_of = (lambda path: inputs.get(str(path))) if inputs is not None else _stat
         config = load_config(project.config_file)
-        content_root = str(project.content).rstrip("/") + "/"
-        content_files = None if inputs is None else [Path(path) for path in inputs if path.startswith(content_root)]
-        discovery = discover_content(project.content, content_files)
+        discovery, assets = self._discover(inputs)
         errors = list(discovery.errors)
         stale = []
         for source in discovery.sources:
@@ -329,7 +328,6 @@ class Builder:
         for gone in set(state.parsed) - present:
             del state.parsed[gone]
         pages = [state.parsed[str(s.path)][2] for s in discovery.sources if str(s.path) in state.parsed]
-        assets = find_assets(project.content, content_files)
         links = LinkChecker(pages, assets)
 
         def check(page: Page) -> CheckedPage:
@@ -344,6 +342,24 @@ class Builder:
         static_files = read_static(project.static)
         render_key = hashlib.sha1(repr((_hash_files(project.templates), config, asset_versions(static_files))).encode())
         return site, static_files, render_key.hexdigest()
+
+    def _discover(self, inputs: dict[str, tuple[int, int]] | None) -> tuple[Discovery, dict[str, Path]]:
+        """Categories, content files and assets; unchanged while no file is added, removed or renamed."""
+        from .assets import find_assets
+        from .content import discover_content
+
+        content = self.project.content
+        if inputs is None:
+            return discover_content(content), find_assets(content)
+        root = str(content).rstrip("/") + "/"
+        # Markdown files count by name only (an edit to one changes nothing here); _category.yml by content.
+        key = (tuple(sorted(os.listdir(content))),  # a new empty folder is a new category
+               *((path, None if path.endswith(".md") else stat) for path, stat in inputs.items()
+                 if path.startswith(root)))
+        if self._discovered is None or self._discovered[0] != key:
+            files = [Path(path) for path, _ in key[1:]]
+            self._discovered = (key, discover_content(content, files), find_assets(content, files))
+        return self._discovered[1], self._discovered[2]
 
     def render(self, site: Site, static_files: dict[str, bytes], render_key: str,
                staging: Staging) -> tuple[set[str], dict[str, str]]:

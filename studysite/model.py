@@ -112,7 +112,7 @@ class Page:
     checklist_html: tuple[str, ...] = ()
     takeaways_html: tuple[str, ...] = ()
     source_hash: str = ""  # of the file's text: the key for caching this page
-    search_json: str = ""  # this page's part of the search index, made where the page is parsed
+    search_json: bytes = b""  # this page's part of the search index, made where the page is parsed
 
     @cached_property
     def card_digest(self) -> str:
@@ -127,7 +127,7 @@ class Page:
         """'category/subject': how `related:` names a subject."""
         return f"{self.category}/{self.subject or self.slug}"
 
-    @property
+    @cached_property
     def output_path(self) -> str:
         """Where the page is written, relative to the site root (also its URL there)."""
         return f"{self.category}/{self.slug}.html"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 import posixpath
 import traceback
 from pathlib import Path
@@ -60,8 +61,8 @@ def read_static(static_dir: Path) -> dict[str, bytes]:
     return files
 
 
-def search_entry(page: Page) -> str:
-    """One page's part of the search index, as JSON: [title, category, url, kind, tags, summary, questions].
+def search_entry(page: Page) -> bytes:
+    """One page's part of the search index, as UTF-8 JSON: [title, category, url, kind, tags, summary, questions].
 
     Each question is [question, url, difficulty, tags, answer text]. An entry depends on its page
     alone (the category by its slug), so it is made where the page is parsed, in parallel, and a
@@ -70,14 +71,18 @@ def search_entry(page: Page) -> str:
     questions = [[html_to_text(q.title_html), f"{page.output_path}#{q.id}", q.difficulty.value,
                   " ".join(q.tags or page.tags), _question_text(q)[:SEARCH_TEXT_LIMIT]] for q in page.questions]
     entry = [page.title, page.category, page.output_path, page.kind.label, " ".join(page.tags), page.summary, questions]
-    return json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def search_index(site: Site, entries: list[str]) -> bytes:
+def search_index(site: Site, entries: list[bytes]) -> bytes:
     """The search index as a script (a fetch of JSON fails on file://), loaded on first search."""
     categories = json.dumps({c.slug: c.title for c in site.categories}, ensure_ascii=False, separators=(",", ":"))
-    return ('window.studysiteSearchIndex={"categories":' + categories + ',"pages":['
-            + ",".join(entries) + "]};\n").encode("utf-8")
+    # Megabytes of text: kept as bytes (a rebuild re-encodes only the entries that changed) and copied once.
+    parts = [b'window.studysiteSearchIndex={"categories":' + categories.encode("utf-8") + b',"pages":[']
+    for entry in entries:
+        parts += (entry, b",")
+    parts[-1 if entries else len(parts):] = [b"]};\n"]
+    return b"".join(parts)
 
 
 def _question_text(question: Question) -> str:
@@ -101,27 +106,29 @@ class PlannedOutput:
     fingerprint: str
 
 
+@lru_cache(maxsize=1 << 16)
 def _digest(*parts: Any) -> str:
+    # Memoised: between two dev-server rebuilds almost every page's parts are the same strings.
     return hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()
 
 
 def plan_outputs(site: Site) -> list[PlannedOutput]:
     """Every HTML page of the site, fingerprinted by the site data it shows (templates are keyed apart)."""
-    cards = [p.card_digest for p in site.pages]
-    categories = [(c.slug, c.title, c.description, c.order) for c in site.categories]
+    cards = tuple(p.card_digest for p in site.pages)
+    categories = tuple((c.slug, c.title, c.description, c.order) for c in site.categories)
     everything = _digest(cards, categories)
     plan = [
         PlannedOutput("index.html", "home.html", {"kind": "home", "title": site.config.title}, everything),
         PlannedOutput("404.html", "404.html", {"kind": "not-found", "title": "Page not found"}, everything),
         PlannedOutput("checklist.html", "checklist.html", {"kind": "checklist", "title": "Review checklist"},
-                      _digest(categories, [(p.output_path, p.title, p.checklist) for p in site.pages])),
+                      _digest(categories, tuple((p.output_path, p.title, p.checklist) for p in site.pages))),
         PlannedOutput("tags/index.html", "tags.html", {"kind": "tags", "title": "Tags"},
-                      _digest([(t.name, t.slug, len(t.pages)) for t in site.tags], len(site.pages))),
+                      _digest(tuple((t.name, t.slug, len(t.pages)) for t in site.tags), len(site.pages))),
     ]
     for category in site.categories:
         plan.append(PlannedOutput(category.output_path, "category.html",
                                   {"kind": "category", "title": category.title, "category": category},
-                                  _digest(categories, [p.card_digest for p in category.pages])))
+                                  _digest(categories, tuple(p.card_digest for p in category.pages))))
     subjects = site.subjects
     for kind, template in TEMPLATES.items():
         pages = site.pages_of_kind(kind)  # previous / next stay within one kind of page
@@ -129,14 +136,14 @@ def plan_outputs(site: Site) -> list[PlannedOutput]:
             category, subject = site.category_of(page), site.subject_of(page)
             previous = pages[index - 1] if index > 0 else None
             following = pages[index + 1] if index + 1 < len(pages) else None
-            neighbours = [p.card_digest for p in (*subject.pages, previous, following) if p is not None]
-            related = [(k, subjects[k].main_page.card_digest) for k in subject.related]
+            neighbours = tuple(p.card_digest for p in (*subject.pages, previous, following) if p is not None)
+            related = tuple((k, subjects[k].main_page.card_digest) for k in subject.related)
             plan.append(PlannedOutput(page.output_path, template, {
                 "kind": BODY_KINDS[kind], "title": page.title, "page": page, "category": category,
                 "subject": subject, "previous": previous, "next": following,
             }, _digest(page.source_hash, site.links_fingerprint, category.title, category.slug, neighbours, related)))
     for tag in site.tags:
-        shown = [(p.card_digest, site.category_of(p).title) for p in tag.pages]
+        shown = tuple((p.card_digest, site.category_of(p).title) for p in tag.pages)
         plan.append(PlannedOutput(tag.output_path, "tag.html", {"kind": "tag", "title": f"Tag: {tag.name}", "tag": tag},
                                   _digest(tag.name, tag.slug, shown)))
     return plan

@@ -63,6 +63,11 @@ EDITS = [
                                          "content/nn/alpha.md": TOPIC.format(title="Alpha", tags="A", answer="![x](img/x.svg)")})),
     ("static", lambda r: edit(r, "static/style.css", "--radius: 12px", "--radius: 10px")),
     ("quiz", lambda r: edit(r, "content/nn/beta.mcq.md", "- [ ] no", "- [ ] no\n- [ ] maybe")),
+    ("new category", lambda r: write_files(r, {"content/rnn/eps.md": TOPIC.format(title="Eps", tags="A", answer="E.")})),
+    ("category file added", lambda r: write_files(r, {"content/opt/_category.yml": "title: Optimisation\norder: 0\n"})),
+    ("empty folder beside an edit", lambda r: ((r / "content/empty").mkdir(),
+                                                edit(r, "content/opt/gamma.md", "Gamma", "Gamma two"))),
+    ("category removed", lambda r: shutil.rmtree(r / "content/rnn")),
 ]
 
 
