@@ -20,6 +20,7 @@ class WriteStats:
     written: int
     unchanged: int
     removed: int
+    changed: tuple[str, ...] = ()  # the paths written or removed, for the dev server's reload
 
 
 def check_output_dir(output_dir: Path, protected: list[Path]) -> None:
@@ -82,7 +83,7 @@ class Staging:
         for relative in self.staged:
             os.replace(self._temporary(relative), self.root / relative)
         removed = _remove_stale(self.root, {*current, MARKER})
-        return WriteStats(len(self.staged), len(current) - len(self.staged), removed)
+        return WriteStats(len(self.staged), len(current) - len(self.staged), len(removed), (*self.staged, *removed))
 
     def discard(self) -> None:
         """Remove everything this build staged or created: the site is as it was."""
@@ -148,16 +149,16 @@ def is_inside(relative: str) -> bool:
         and normal != ".." and "\\" not in relative
 
 
-def _remove_stale(root: Path, keep: set[str]) -> int:
-    """Delete files no output produces any more, then folders left empty."""
-    removed = 0
+def _remove_stale(root: Path, keep: set[str]) -> list[str]:
+    """Delete files no output produces any more, then folders left empty; returns the files' paths."""
+    removed = []
     for directory, subdirectories, files in os.walk(root, topdown=False):
         relative_dir = os.path.relpath(directory, root)
         for name in files:
             relative = name if relative_dir == "." else f"{relative_dir}/{name}"
             if relative not in keep:
                 os.unlink(os.path.join(directory, name))
-                removed += 1
+                removed.append(relative)
         if directory != str(root) and not os.listdir(directory):
             os.rmdir(directory)
     return removed

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import html
+import json
 import socket
 import sys
 import threading
@@ -17,6 +18,19 @@ from .errors import BuildFailed, format_report
 QUIET_SECONDS = 0.03
 LONGEST_WAIT_SECONDS = 0.3
 PORT_ATTEMPTS = 10
+# livereload's reload "path" that names changed pages, for the dev client (devclient.js) to update in place.
+PAGES_PREFIX = "studysite:"
+EVERYTHING = "*"
+
+
+def reload_path(changed: tuple[str, ...], recovered: bool) -> str:
+    """What the browsers are told after a good build: every page reloads, or only the pages that changed."""
+    from .render import SEARCH_INDEX
+
+    # A stylesheet, script or image can show on any page; the error page goes whatever changed.
+    if recovered or any(not path.endswith(".html") and path != SEARCH_INDEX for path in changed):
+        return EVERYTHING
+    return PAGES_PREFIX + json.dumps(sorted(path for path in changed if path.endswith(".html")))
 
 
 class Rebuilder:
@@ -24,7 +38,7 @@ class Rebuilder:
 
     def __init__(self, builder: Builder, on_done, verb: str = "Rebuilt"):
         self.builder = builder
-        self.on_done = on_done  # called with None after a good build, or the error report
+        self.on_done = on_done  # called with what to reload (see reload_path) after each build
         self.verb = verb
         self.error: str | None = None
         self.builds = 0
@@ -67,14 +81,16 @@ class Rebuilder:
             result = self.builder.build()
         except BuildFailed as failed:
             self.error = format_report(failed.errors)
+            self.on_done(EVERYTHING)
             print(self.error, file=sys.stderr, flush=True)
         else:
             self.error = None
             if result.up_to_date and before is None:
                 return  # an editor's stray event: nothing to show
+            # First, so the browsers need not wait for the terminal or the cache.
+            self.on_done(reload_path(result.written.changed, recovered=before is not None))
             print(summary_line(result, self.builder.project.output, verb=self.verb), flush=True)
             self.builder.save_state(background=True)
-        self.on_done(self.error)
         # The site's objects live as long as the server: keep the cyclic collector from walking
         # them again and again in the middle of the next rebuild.
         gc.freeze()
@@ -116,6 +132,7 @@ def serve(project: Project, host: str = "127.0.0.1", port: int = 8000) -> int:
     """Serve `project` until interrupted; a broken save shows its error in the browser, the server stays up."""
     from livereload import Server
     from livereload.handlers import LiveReloadHandler, StaticFileHandler
+    from livereload.watcher import Watcher
     from tornado.ioloop import IOLoop
     from watchdog.events import FileSystemEventHandler
     from watchdog.observers import Observer
@@ -146,26 +163,41 @@ def serve(project: Project, host: str = "127.0.0.1", port: int = 8000) -> int:
 
     loop_holder: dict[str, IOLoop] = {}
 
-    def reload_browsers(error: str | None) -> None:
+    def reload_browsers(path: str) -> None:
         # livereload ignores reloads within 3 s of the last one when its own watcher decides;
         # calling reload_waiters directly has no such limit, so every save shows up.
         loop = loop_holder.get("loop")
         if loop is not None:
-            loop.add_callback(LiveReloadHandler.reload_waiters, "*")
+            loop.add_callback(LiveReloadHandler.reload_waiters, path)
 
     rebuilder = Rebuilder(builder, reload_browsers)
     rebuilder.error = first_error
 
+    dev_client = b"<script>" + (Path(__file__).parent / "devclient.js").read_bytes() + b"</script>\n"
+
     class DevFileHandler(StaticFileHandler):
-        """Serves the site, or the build error while there is one."""
+        """Serves the site with the dev client in every page, or the build error while there is one."""
 
         def get(self, path: str, include_body: bool = True):
-            if rebuilder.error and (not path or path.endswith((".html", "/"))):
+            if not include_body or not (not path or path.endswith((".html", "/"))):
+                return super().get(path, include_body)
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.set_header("Cache-Control", "no-store")
+            if rebuilder.error:
                 self.set_status(500)
-                self.set_header("Content-Type", "text/html; charset=utf-8")
-                self.set_header("Cache-Control", "no-store")
                 return self.finish(error_page(rebuilder.error))
-            return super().get(path, include_body)
+            # The same checks as any file (inside the site, index.html for folders), then read here.
+            self.path = self.parse_url_path(path)
+            self.absolute_path = self.validate_absolute_path(self.root, self.get_absolute_path(self.root, self.path))
+            if self.absolute_path is None:
+                return None  # redirected to the folder's URL with its slash
+            page = Path(self.absolute_path).read_bytes()
+            return self.finish(page.replace(b"</head>", dev_client + b"</head>", 1))
+
+        def set_extra_headers(self, path: str) -> None:
+            if "v" not in self.request.arguments:
+                # Unversioned files (the search index) change under the same name: always ask.
+                self.set_header("Cache-Control", "no-cache")
 
     output_dir = str(project.output.resolve())
 
@@ -185,10 +217,17 @@ def serve(project: Project, host: str = "127.0.0.1", port: int = 8000) -> int:
     observer.schedule(events, str(project.root.resolve()), recursive=False)  # site.yml
     observer.start()
 
-    server = Server()
+    class EventsOnly(Watcher):
+        """livereload's own poller, idle: watchdog's events decide every rebuild and reload (see Rebuilder)."""
+
+        def start(self, callback) -> bool:
+            return True  # "started": livereload then schedules no polling of its own
+
+        def examine(self):
+            return None, None
+
+    server = Server(watcher=EventsOnly())
     server.SFH = DevFileHandler
-    # livereload watches the working directory when given nothing to watch; give it a file that never changes.
-    server.watch(str(Path(project.output) / ".studysite-output"), delay="forever")
     print(f"Serving {project.output} at http://{host}:{chosen}/ (Ctrl+C to stop)", flush=True)
     loop_holder["loop"] = IOLoop.current()
     try:

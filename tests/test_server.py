@@ -12,6 +12,7 @@ from pathlib import Path
 
 
 from conftest import REPO, free_port, wait_for
+from studysite.server import EVERYTHING, PAGES_PREFIX, reload_path
 
 PAGE = "/nn/gradients.html"
 
@@ -69,12 +70,14 @@ def test_a_burst_of_saves_makes_one_rebuild(make_site):
 
 
 def test_files_outside_the_site_are_never_served(make_site, tmp_path):
-    root = make_site({"secret.txt": "top secret"})
+    root = make_site({"secret.txt": "top secret", "secret.html": "top secret"})
     (tmp_path / "outside.txt").write_text("outside the site")
     with serving(root) as (port, _):
         (root / "_site/nn/leak.txt").symlink_to(tmp_path / "outside.txt")
+        (root / "_site/nn/leak.html").symlink_to(tmp_path / "outside.txt")  # pages take their own path
         for path in ("/../secret.txt", "/%2e%2e/secret.txt", "/%252e%252e/secret.txt", "/..%5csecret.txt",
-                     "/nn/../../secret.txt", "/nn/leak.txt", "/..%2fsecret.txt"):
+                     "/nn/../../secret.txt", "/nn/leak.txt", "/..%2fsecret.txt", "/../secret.html",
+                     "/%2e%2e/secret.html", "/nn/leak.html"):
             status, body = get(port, path)
             assert status in (400, 403, 404), (path, status)
             assert "top secret" not in body and "outside the site" not in body, path
@@ -105,3 +108,25 @@ def test_binds_loopback_by_default_and_warns_for_other_hosts(make_site):
     with serving(root, "--host", "0.0.0.0") as (port, lines):
         pass
     assert any("warning: serving on 0.0.0.0 makes the site reachable from other machines" in line for line in lines)
+
+
+def test_pages_get_the_dev_client_and_the_files_on_disk_do_not(make_site):
+    root = make_site()
+    with serving(root) as (port, _):
+        for path in ("/", "/nn/gradients.html", "/nn/"):
+            status, body = get(port, path)
+            assert status == 200 and "LiveReloadPluginStudysite" in body and "livereload.js" in body, path
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        connection.request("GET", "/search-index.js")
+        assert connection.getresponse().getheader("Cache-Control") == "no-cache"  # it changes under one name
+        connection.close()
+    assert not any("LiveReloadPluginStudysite" in p.read_text() for p in (root / "_site").rglob("*.html"))
+
+
+def test_reload_names_changed_pages_or_reloads_everything():
+    assert reload_path(("nn/a.html", "search-index.js", "index.html"), recovered=False) == \
+        PAGES_PREFIX + '["index.html", "nn/a.html"]'
+    assert reload_path((), recovered=False) == PAGES_PREFIX + "[]"  # nothing to show: no page moves
+    assert reload_path(("nn/a.html", "static/style.css"), recovered=False) == EVERYTHING
+    assert reload_path(("nn/img/graph.svg",), recovered=False) == EVERYTHING
+    assert reload_path(("nn/a.html",), recovered=True) == EVERYTHING  # the error page goes everywhere

@@ -1,54 +1,124 @@
-"""The dev server in a real browser: saves reload the open page, errors show there and go away."""
+"""The dev server in a real browser: saves update the open page in place, errors show there and go away."""
 
 from __future__ import annotations
 
 import re
-import socket
 import subprocess
 import sys
 import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from conftest import REPO
+from conftest import REPO, free_port, wait_for, write_files
+
+SECOND_TOPIC = "---\ntitle: Other\n---\n\n## Is this another page? [easy]\n\nIt stays put.\n"
+LONG_ANSWER = "\n\n".join(f"Paragraph {i} of a long answer, to make the page scroll." for i in range(60))
 
 
-def test_open_page_follows_saves_and_build_errors(page: Page, make_site):
-    root = make_site()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+@contextmanager
+def dev_server(root: Path):
+    port = free_port()
     server = subprocess.Popen([sys.executable, str(REPO / "build.py"), "serve", "--root", str(root), "--port", str(port)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    topic = root / "content/nn/gradients.md"
-    handshakes: list[str] = []  # livereload's "hello" back from the server: the browser is listening
-    page.on("websocket", lambda ws: ws.on("framereceived", lambda frame: handshakes.append(str(frame))))
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                page.goto(f"http://127.0.0.1:{port}/nn/gradients.html")
-                break
-            except Exception:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
-        expect(page.locator("script[src*='livereload.js']")).to_have_count(1)
-        deadline = time.monotonic() + 10
-        while not any("hello" in frame for frame in handshakes) and time.monotonic() < deadline:
-            page.wait_for_timeout(50)
-        assert handshakes, "livereload never connected"
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def open_live(page: Page, url: str) -> None:
+    """Open `url` once the server answers, and wait until livereload's handshake says it listens."""
+    handshakes: list[str] = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda frame: handshakes.append(str(frame))))
+    wait_for(lambda: urllib.request.urlopen(url, timeout=5).status == 200, seconds=20)
+    page.goto(url)
+    expect(page.locator("script[src*='livereload.js']")).to_have_count(1)
+    deadline = time.monotonic() + 10
+    while not any("hello" in frame for frame in handshakes) and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    assert handshakes, "livereload never connected"
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+
+
+def test_a_save_updates_the_open_page_in_place(page: Page, make_site):
+    root = make_site({"content/nn/long.md": "---\ntitle: Long\n---\n\n## Long? [easy]\n\n" + LONG_ANSWER + "\n"})
+    topic = root / "content/nn/long.md"
+    with dev_server(root) as origin:
+        open_live(page, f"{origin}/nn/long.html")
+        page.evaluate("window.notReloaded = true; window.scrollTo(0, 600)")
         for word in ("first", "second"):  # two saves a second apart: both show
-            topic.write_text(topic.read_text().replace("Gradients shrink", f"Gradients shrink ({word})"))
-            expect(page.locator("body")).to_contain_text(f"({word})", timeout=5000)
+            replace_in(topic, "Paragraph 59", f"Paragraph 59 ({word})")
+            expect(page.locator("main")).to_contain_text(f"({word})", timeout=5000)
             time.sleep(1)
+        assert page.evaluate("window.notReloaded") is True, "the page was reloaded, not updated in place"
+        assert abs(page.evaluate("window.scrollY") - 600) < 5, "the reader lost their place"
+        # The controls of the new body work, once each: 's' toggles study mode exactly once.
+        page.keyboard.press("s")
+        expect(page.get_by_role("button", name="Study mode")).to_have_attribute("aria-pressed", "true")
+        expect(page.get_by_role("button", name="Show answer")).to_be_visible()
+
+
+def test_search_after_an_update_finds_the_new_text(page: Page, make_site):
+    root = make_site()
+    with dev_server(root) as origin:
+        open_live(page, f"{origin}/nn/gradients.html")
+        search = page.get_by_role("searchbox", name="Search questions")
+        search.fill("exploding")
+        expect(page.locator("#search-results li")).to_have_count(1)  # the index is loaded now
+        page.evaluate("window.notReloaded = true")
+        replace_in(root / "content/nn/gradients.md", "## What are exploding", "## What are zebra-striped exploding")
+        expect(page.locator("main")).to_contain_text("zebra-striped", timeout=5000)
+        search.fill("zebra")
+        expect(page.locator("#search-results li")).to_have_count(1)
+        assert page.evaluate("window.notReloaded") is True
+
+
+def test_pages_the_save_did_not_change_stay_as_they_are(page: Page, make_site):
+    root = make_site({"content/opt/other.md": SECOND_TOPIC})
+    with dev_server(root) as origin:
+        other = page.context.new_page()
+        open_live(other, f"{origin}/opt/other.html")
+        open_live(page, f"{origin}/nn/gradients.html")
+        other.evaluate("window.notReloaded = true")
+        requests: list[str] = []
+        other.on("request", lambda request: requests.append(request.url))
+        replace_in(root / "content/nn/gradients.md", "Gradients shrink", "Gradients shrink (edited)")
+        expect(page.locator("main")).to_contain_text("(edited)", timeout=5000)
+        page.wait_for_timeout(500)
+        assert other.evaluate("window.notReloaded") is True
+        assert requests == []
+
+
+def test_a_stylesheet_save_reloads_the_page(page: Page, make_site):
+    root = make_site()
+    for folder in ("templates", "static"):
+        subprocess.run(["cp", "-r", str(REPO / folder), str(root / folder)], check=True)
+    with dev_server(root) as origin:
+        open_live(page, f"{origin}/nn/gradients.html")
+        page.evaluate("window.notReloaded = true")
+        write_files(root, {"static/style.css": (root / "static/style.css").read_text() + "\nmain { outline: 7px solid red; }\n"})
+        expect(page.locator("main")).to_have_css("outline-width", "7px", timeout=5000)
+        assert page.evaluate("window.notReloaded === undefined")
+
+
+def test_build_errors_show_in_the_page_and_go_away(page: Page, make_site):
+    root = make_site()
+    topic = root / "content/nn/gradients.md"
+    with dev_server(root) as origin:
+        open_live(page, f"{origin}/nn/gradients.html")
         good = topic.read_text()
         topic.write_text(good.replace("[easy]", "[eazy]"))
         expect(page.get_by_role("heading", name="The site did not build")).to_be_visible(timeout=5000)
         expect(page.locator("#build-error")).to_contain_text(re.compile(r"gradients\.md:12: unknown difficulty 'eazy'"))
-        topic.write_text(good)
+        topic.write_text(good.replace("Gradients shrink", "Gradients shrink (fixed)"))
         expect(page.locator("article.card").first).to_be_visible(timeout=5000)
-        expect(page.locator("body")).to_contain_text("(second)")
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+        expect(page.locator("main")).to_contain_text("(fixed)")
