@@ -76,8 +76,9 @@ def render_markdown(text: str, raw_html: str = "allow") -> str:
     return result
 
 
-# Characters that can make a line of Markdown more than text (emphasis, code, links, HTML, math ...).
-_MARKDOWN_SYNTAX = re.compile(r"[*_`\[\]<>&\\$!]")
+# What can make a line of Markdown more than text: emphasis, code, links, HTML, math, headings,
+# control characters (line breaks, tabs, its own placeholders), and what starts a list or a rule.
+_MARKDOWN_SYNTAX = re.compile(r"[*_`\[\]<>&\\$!#\x00-\x1f]|^\s*(?:[-+=]|\d+[.)])")
 
 
 def render_inline(text: str, raw_html: str = "allow") -> str:
@@ -89,6 +90,8 @@ def render_inline(text: str, raw_html: str = "allow") -> str:
 
 def render_text(text: str) -> str:
     """Inline Markdown from front matter -> HTML without <p>, raw HTML escaped."""
+    if not _MARKDOWN_SYNTAX.search(text):
+        return html.escape(text.strip(), quote=False)
     _text_converter.reset()
     return _unwrap(_text_converter.convert(text))
 

@@ -57,3 +57,19 @@ def test_math_delimiters_in_any_order(parts):
         render_markdown("".join(parts))
     except MarkupError:
         pass
+
+
+@SETTINGS
+@given(text=st.one_of(st.text(max_size=40), st.text(alphabet="ab 1.-+=%'\"()?:,é梯", max_size=30)))
+def test_plain_text_shortcut_reads_as_the_converter_would(text):
+    """One-line Markdown without syntax skips the converter; the reader must not see a difference."""
+    from studysite import markup
+
+    def words(fragment: str) -> str:
+        return " ".join(fragment.split())
+
+    if markup._MARKDOWN_SYNTAX.search(text):
+        return
+    markup._text_converter.reset()
+    assert words(markup.render_text(text)) == words(markup._unwrap(markup._text_converter.convert(text)))
+    assert words(markup.render_inline(text)) == words(markup._unwrap(render_markdown(text)))
