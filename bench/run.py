@@ -158,7 +158,7 @@ def machine() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--topics", type=int, default=1000)
-    parser.add_argument("--runs", type=int, default=3, help="runs per cold measurement (default 3)")
+    parser.add_argument("--runs", type=int, default=5, help="runs per cold measurement (default 5)")
     parser.add_argument("--quick-runs", type=int, default=7, help="runs per fast measurement (default 7)")
     parser.add_argument("--output", type=Path, default=BENCH / "RESULTS.md")
     args = parser.parse_args()
@@ -178,18 +178,26 @@ def main() -> None:
                 cwd=project)
 
         results: dict[str, float] = {}
-        for setup in ("plain", "studysite"):
-            for processes in (1, 2):
-                results[f"floor_{setup}_{processes}"] = median_time(lambda: floor(processes, setup), args.runs)
-                print(f"floor ({setup} Markdown, {processes} process): {results[f'floor_{setup}_{processes}']:.2f} s",
-                      flush=True)
+        for setup, processes in (("plain", 1), ("plain", 2), ("studysite", 1)):
+            results[f"floor_{setup}_{processes}"] = median_time(lambda: floor(processes, setup), args.runs)
+            print(f"floor ({setup} Markdown, {processes} process): {results[f'floor_{setup}_{processes}']:.2f} s",
+                  flush=True)
 
         def clean_output():
             shutil.rmtree(project / "_site", ignore_errors=True)
             shutil.rmtree(project / ".studysite-cache", ignore_errors=True)
 
-        results["cold"] = median_time(lambda: studysite(project, "build"), args.runs, before=clean_output)
-        print(f"cold build: {results['cold']:.2f} s", flush=True)
+        # The target's floor and the cold build take turns, and the ratio is the median of each
+        # pair's: a shared machine that slows down for a while slows both sides alike.
+        floors, colds = [], []
+        for _ in range(args.runs):
+            floors.append(median_time(lambda: floor(2, "studysite"), 1))
+            colds.append(median_time(lambda: studysite(project, "build"), 1, before=clean_output))
+            print(f"floor (studysite Markdown, 2 processes) {floors[-1]:.2f} s, cold build {colds[-1]:.2f} s: "
+                  f"{colds[-1] / floors[-1]:.2f}x", flush=True)
+        results["floor_studysite_2"], results["cold"] = statistics.median(floors), statistics.median(colds)
+        results["cold_ratio"] = statistics.median(c / f for c, f in zip(colds, floors))
+        results["cold_ratio_max"] = max(c / f for c, f in zip(colds, floors))
         results["noop"] = median_time(lambda: studysite(project, "build"), args.quick_runs)
         print(f"no-op rebuild: {results['noop']:.3f} s", flush=True)
         topic = sorted((project / "content").rglob("*.md"))[1]
@@ -226,8 +234,9 @@ def write_results(args, questions: int, r: dict[str, float]) -> None:
         ("Floor, plain Markdown ('extra'), 1 / 2 processes", f"{r['floor_plain_1']:.2f} s / {r['floor_plain_2']:.2f} s", "", ""),
         ("Floor, studysite's Markdown (highlighting, math), 1 / 2 processes",
          f"{r['floor_studysite_1']:.2f} s / {floor2:.2f} s", "1.00x (the reference)", ""),
-        ("Cold build (empty cache)", f"{r['cold']:.2f} s", f"{r['cold'] / floor2:.2f}x floor",
-         f"<= 1.25x floor: {verdict(r['cold'] <= 1.25 * floor2)}"),
+        ("Cold build (empty cache)", f"{r['cold']:.2f} s",
+         f"{r['cold_ratio']:.2f}x floor (worst run {r['cold_ratio_max']:.2f}x)",
+         f"<= 1.25x floor: {verdict(r['cold_ratio'] <= 1.25)}"),
         ("No-op rebuild (CLI, wall clock)", f"{r['noop']:.3f} s", f"{r['noop'] / r['cold']:.3f}x cold",
          f"<= 0.1x cold and < 0.5 s: {verdict(r['noop'] <= 0.1 * r['cold'] and r['noop'] < 0.5)}"),
         ("One topic edited, dev server path (in memory)", f"{r['edit_memory'] * 1000:.0f} ms", "",
@@ -262,7 +271,8 @@ The floor (`bench/floor.py`) reads each file, parses its YAML, converts each ans
 Python-Markdown, renders one Jinja template and writes the page, in one or two processes, and
 nothing else. Two floors are measured: with plain Python-Markdown, and with studysite's own
 converter (syntax highlighting with Pygments, LaTeX to MathML), which does the same Markdown work
-as studysite; the cold-build target is a ratio to the latter with two processes.
+as studysite; the cold-build target is a ratio to the latter with two processes. That floor and
+the cold build run in turns, and the ratio shown is the median of the pairs' ratios.
 """
     args.output.write_text(text)
     print(f"wrote {args.output}")

@@ -48,6 +48,7 @@ def cache_version() -> tuple:
 SAVE_DELAY_SECONDS = 2.0
 # Below this many files, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 40
+PARSE_CHUNK = 16  # files per task handed to a parsing worker (a quarter of a second or so)
 
 
 @dataclass(frozen=True)
@@ -159,8 +160,8 @@ def parse_sources(sources: list[Source], raw_html: str) -> list[Page | list[Cont
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(partial(parse_for_build, raw_html=raw_html), sources,
-                             chunksize=max(1, len(sources) // (workers * 4))))
+        # Small chunks: when one worker runs out of work, the other has little left to finish alone.
+        return list(pool.map(partial(parse_for_build, raw_html=raw_html), sources, chunksize=PARSE_CHUNK))
 
 
 def parse_for_build(source: Source, raw_html: str) -> Page | list[ContentError]:
@@ -445,12 +446,13 @@ _RENDER_JOB: tuple | None = None
 PARALLEL_RENDER_THRESHOLD = 200
 
 
-def _render_share(bounds: tuple[int, int]) -> tuple[list[str], int, list]:
+def _render_share(share: tuple[int, int]) -> tuple[list[str], int, list]:
     from .render import render_pages
 
     site, env, plan, static_files, output, token = _RENDER_JOB  # type: ignore[misc]
     staging = Staging(output, token)
-    problems = render_pages(site, env, plan[bounds[0]:bounds[1]], static_files, staging.stage)
+    first, step = share
+    problems = render_pages(site, env, plan[first::step], static_files, staging.stage)
     return staging.staged, staging.unchanged, staging.created, problems
 
 
@@ -468,9 +470,9 @@ def render_staged(site: Site, env: jinja2.Environment, plan: list, static_files:
         return
     _RENDER_JOB = (site, env, plan, static_files, staging.root, staging.token)
     try:
-        step = -(-len(plan) // workers)
+        # Every n-th page to each worker: the big listing pages (home, tags) end up spread among them.
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            shares = pool.map(_render_share, [(i, i + step) for i in range(0, len(plan), step)])
+            shares = pool.map(_render_share, [(i, workers) for i in range(workers)])
     finally:
         _RENDER_JOB = None
     problems = []

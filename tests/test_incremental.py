@@ -171,3 +171,19 @@ def test_clean_build_saves_a_cache_the_next_edit_uses(project, capsys):
     edit(project, "content/opt/gamma.md", "answer", "answer again")
     builder = Builder(Project(project, project / "content", project / "_site"))
     assert builder.build().rendered == 1
+
+
+def test_parallel_parsing_and_rendering_give_what_one_process_gives(tmp_path, monkeypatch):
+    import studysite.builder as builder_module
+
+    root = tmp_path / "big"
+    write_files(root, {f"content/c{i % 7}/t{i:03}.md": TOPIC.format(title=f"T{i}", tags=f"A{i % 5}", answer=f"A {i}.")
+                       for i in range(230)})
+    project = Project(root, root / "content", root / "_site")
+    result = Builder(project, use_cache=False).build()
+    assert len(result.site.pages) > builder_module.PARALLEL_THRESHOLD
+    assert result.pages > builder_module.PARALLEL_RENDER_THRESHOLD  # both run on worker processes
+    parallel = tree(root / "_site")
+    monkeypatch.setattr(builder_module, "PARALLEL_THRESHOLD", 10**6)
+    monkeypatch.setattr(builder_module, "PARALLEL_RENDER_THRESHOLD", 10**6)
+    assert clean_build(root, tmp_path / "serial") == parallel
