@@ -20,7 +20,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 TEMPLATE = jinja2.Template(
-    "<!DOCTYPE html><html><head><title>{{ meta.title }}</title></head><body><h1>{{ meta.title }}</h1>"
+    "<!DOCTYPE html><html><head><title>{{ meta.title }}</title></head><body><h1>{{ meta.title }}</h1>{{ meta.intro }}"
     "{% for q in questions %}<article><h2>{{ q.title }}</h2>{{ q.html }}</article>{% endfor %}</body></html>",
     autoescape=True,
 )
@@ -47,7 +47,8 @@ def build_files(job: tuple[list[str], str, str]) -> int:
         text = Path(name).read_text(encoding="utf-8")
         _, front, body = text.split("---\n", 2)
         meta = yaml.load(front, Loader=Loader)
-        chunks = body.split("\n## ")[1:]
+        intro, *chunks = body.split("\n## ")
+        meta["intro"] = jinja2.utils.markupsafe.Markup(convert(intro))  # every word of the file is converted
         questions = []
         for chunk in chunks:
             title, _, answer = chunk.partition("\n")

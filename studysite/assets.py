@@ -122,6 +122,11 @@ class LinkChecker:
     def check_page(self, page: Page) -> CheckedPage:
         """The page with its links rewritten, with the problems found in them."""
         self._errors, self._warnings = [], []
+        fields = [page.intro_html, page.body_html]
+        for q in page.questions:
+            fields += (q.title_html, q.answer_html, q.prompt_html, q.explanation_html, *(o.html for o in q.options))
+        if not any(_LINK.search(html) for html in fields if html):
+            return CheckedPage(page, (), ())  # most pages link nowhere: nothing to rewrite or check
         fix = lambda html: self._rewrite(html, page) if html else html  # noqa: E731
         questions = tuple(replace(q, title_html=fix(q.title_html), answer_html=fix(q.answer_html),
                                   prompt_html=fix(q.prompt_html), explanation_html=fix(q.explanation_html),

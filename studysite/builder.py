@@ -159,6 +159,16 @@ def parse_sources(sources: list[Source], raw_html: str) -> list[Page | list[Cont
         return [parse_for_build(source, raw_html) for source in sources]
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    if "fork" in methods:
+        # Import the parsers and set up the converter before forking: the workers inherit them instead
+        # of each spending a fifth of a second on it, and this process needs the modules next anyway.
+        import importlib
+
+        from .markup import warm_up
+
+        for module in (".content", ".render"):  # Markdown, Pygments, YAML, Jinja
+            importlib.import_module(module, __package__)
+        warm_up(raw_html)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         # Small chunks: when one worker runs out of work, the other has little left to finish alone.
         return list(pool.map(partial(parse_for_build, raw_html=raw_html), sources, chunksize=PARSE_CHUNK))

@@ -40,6 +40,11 @@ def _converter(raw_html: str = "allow", with_toc: bool = False) -> markdown.Mark
     return converter
 
 
+def warm_up(raw_html: str) -> None:
+    """Build the converter now (before worker processes fork and share it)."""
+    _converter(raw_html)
+
+
 def _drop_raw_html(converter: markdown.Markdown) -> None:
     # Without these two, '<tag>' is ordinary text and gets escaped on output.
     converter.preprocessors.deregister("html_block")

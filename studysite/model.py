@@ -134,12 +134,27 @@ class Page:
 
     def count(self, difficulty: Difficulty) -> int:
         """How many questions have this difficulty."""
-        return sum(1 for q in self.questions if q.difficulty is difficulty)
+        return self._difficulty_counts.get(difficulty, 0)
 
     def questions_tagged(self, tag: str) -> tuple[Question, ...]:
         """The questions that carry `tag` themselves (a tag in front matter alone tags the page)."""
-        slug = slugify(tag)
-        return tuple(q for q in self.questions if any(slugify(t) == slug for t in q.tags))
+        return self._questions_by_tag.get(slugify(tag), ())
+
+    # Listing pages ask these of every page, once per difficulty or tag: worked out once.
+    @cached_property
+    def _difficulty_counts(self) -> dict[Difficulty, int]:
+        counts: dict[Difficulty, int] = {}
+        for question in self.questions:
+            counts[question.difficulty] = counts.get(question.difficulty, 0) + 1
+        return counts
+
+    @cached_property
+    def _questions_by_tag(self) -> dict[str, tuple[Question, ...]]:
+        found: dict[str, list[Question]] = {}
+        for question in self.questions:
+            for slug in dict.fromkeys(slugify(t) for t in question.tags):
+                found.setdefault(slug, []).append(question)
+        return {slug: tuple(questions) for slug, questions in found.items()}
 
     @property
     def filter_tags(self) -> tuple[str, ...]:
@@ -206,7 +221,7 @@ class Tag:
     def output_path(self) -> str:
         return f"tags/{self.slug}.html"
 
-    @property
+    @cached_property
     def question_count(self) -> int:
         """Questions that carry the tag themselves."""
         return sum(len(p.questions_tagged(self.name)) for p in self.pages)

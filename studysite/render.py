@@ -209,8 +209,17 @@ def render_site(site: Site, env: jinja2.Environment, static_files: dict[str, byt
 
 
 def _url_helper(output_path: str) -> Callable[[str], str]:
+    """relative_url from one page, its folder worked out once: listing pages link thousands of times."""
+    start, name = posixpath.split(output_path)
+    up = "../" * output_path.count("/")
+
     def url(target: str) -> str:
-        return relative_url(output_path, target)
+        if "#" in target:
+            return relative_url(output_path, target)
+        if not target:
+            return name
+        folder, _, base = target.rpartition("/")
+        return base if folder == start else up + target
     return url
 
 

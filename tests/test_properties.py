@@ -73,3 +73,22 @@ def test_plain_text_shortcut_reads_as_the_converter_would(text):
     markup._text_converter.reset()
     assert words(markup.render_text(text)) == words(markup._unwrap(markup._text_converter.convert(text)))
     assert words(markup.render_inline(text)) == words(markup._unwrap(render_markdown(text)))
+
+
+segments = st.sampled_from(["a", "b", "tags", "static", "index.html", "x.html", "style.css"])
+
+
+@SETTINGS
+@given(page=st.lists(segments, min_size=1, max_size=3), target=st.lists(segments, max_size=3),
+       fragment=st.sampled_from(["", "#q1", "#"]))
+def test_page_url_helper_agrees_with_relative_url(page, target, fragment):
+    """Templates link through a per-page helper with shortcuts; it must say what relative_url says."""
+    import posixpath
+
+    from studysite.render import _url_helper, relative_url
+
+    from_path, to_path = "/".join(page), "/".join(target) + fragment
+    url = _url_helper(from_path)(to_path)
+    assert url == relative_url(from_path, to_path)
+    if target and not fragment:  # and it leads to the target
+        assert posixpath.normpath(posixpath.join(posixpath.dirname(from_path), url)) == to_path
