@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from . import __version__
 from .errors import BuildFailed, ContentError
@@ -148,8 +150,10 @@ def scan_inputs(project: Project) -> dict[str, tuple[int, int]]:
     return found
 
 
-def parse_sources(sources: list[Source], raw_html: str) -> list[Page | list[ContentError]]:
-    """Parse content files, on every core when there are many (Markdown is most of a cold build)."""
+def parse_sources(sources: list[Source], raw_html: str,
+                  meanwhile: Callable[[], None] | None = None) -> list[Page | list[ContentError]]:
+    """Parse content files, on every core when there are many (Markdown is most of a cold build);
+    `meanwhile` runs here while worker processes parse."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from functools import partial
@@ -169,9 +173,23 @@ def parse_sources(sources: list[Source], raw_html: str) -> list[Page | list[Cont
         for module in (".content", ".render"):  # Markdown, Pygments, YAML, Jinja
             importlib.import_module(module, __package__)
         warm_up(raw_html)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with _frozen_heap(), ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         # Small chunks: when one worker runs out of work, the other has little left to finish alone.
-        return list(pool.map(partial(parse_for_build, raw_html=raw_html), sources, chunksize=PARSE_CHUNK))
+        results = pool.map(partial(parse_for_build, raw_html=raw_html), sources, chunksize=PARSE_CHUNK)
+        if meanwhile is not None:
+            meanwhile()
+        return list(results)
+
+
+@contextmanager
+def _frozen_heap():
+    """Around forking workers: their garbage collector leaves the objects they inherit alone (walking
+    them would copy every memory page it touches, and take time); this process still owns them."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def parse_for_build(source: Source, raw_html: str) -> Page | list[ContentError]:
@@ -219,6 +237,16 @@ class Builder:
         if self._env is None:
             self._env = make_environment(self.project.templates)
         return self._env
+
+    def _compile_templates(self) -> None:
+        """Compile every template ahead (while workers parse): render workers then inherit them compiled."""
+        import jinja2
+
+        for name in self.env.list_templates(extensions=["html"]):
+            try:
+                self.env.get_template(name)
+            except jinja2.TemplateError:
+                pass  # reported with its line when a page is rendered with it
 
     # --- The cache on disk --------------------------------------------------------------------
 
@@ -329,7 +357,7 @@ class Builder:
             cached = state.parsed.get(str(source.path))
             if not (cached and cached[0] == stat_of(source.path) and cached[1] == config.raw_html):
                 stale.append(source)
-        for source, result in zip(stale, parse_sources(stale, config.raw_html)):
+        for source, result in zip(stale, parse_sources(stale, config.raw_html, meanwhile=self._compile_templates)):
             if isinstance(result, Page):
                 state.parsed[str(source.path)] = (stat_of(source.path), config.raw_html, result)
             else:
@@ -481,7 +509,7 @@ def render_staged(site: Site, env: jinja2.Environment, plan: list, static_files:
     _RENDER_JOB = (site, env, plan, static_files, staging.root, staging.token)
     try:
         # Every n-th page to each worker: the big listing pages (home, tags) end up spread among them.
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with _frozen_heap(), multiprocessing.get_context("fork").Pool(workers) as pool:
             shares = pool.map(_render_share, [(i, workers) for i in range(workers)])
     finally:
         _RENDER_JOB = None

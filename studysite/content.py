@@ -14,7 +14,7 @@ import yaml
 from .errors import BuildFailed, ContentError, did_you_mean, relative_to_cwd
 from .assets import CheckedPage, LinkChecker, find_assets
 from .extensions import fence_spans
-from .markup import MarkupError, render_article, render_inline, render_markdown, render_text
+from .markup import MarkupError, render_article, render_inline, render_many, render_markdown, render_text
 from .model import (Category, Difficulty, Kind, Option, Page, Question, Site, SiteConfig, Subject, Tag,
                     slugify, sort_key)
 
@@ -414,8 +414,16 @@ def render_at(render: Callable[[str, str], Any], text: str, path: Path, first_li
         raise ContentError(path, first_line + exc.line_offset, exc.message, exc.hint) from None
 
 
+def prerendered(texts: list[str], raw_html: str) -> Callable[[str, str], str]:
+    """render_markdown, with `texts` converted ahead in one pass when they can be (see render_many)."""
+    texts = [text for text in texts if text.strip()]
+    done = dict(zip(texts, render_many(texts, raw_html) or ()))
+    return lambda text, mode: done[text] if text in done and mode == raw_html else render_markdown(text, mode)
+
+
 def parse_questions(raw: list[_RawQuestion], path: Path, kind: Kind = Kind.INTERVIEW,
-                    raw_html: str = "allow") -> tuple[tuple[Question, ...], list[ContentError]]:
+                    raw_html: str = "allow", render_block: Callable[[str, str], str] = render_markdown,
+                    ) -> tuple[tuple[Question, ...], list[ContentError]]:
     """Turn raw heading+answer chunks into Questions with unique, stable ids."""
     questions: list[Question] = []
     errors: list[ContentError] = []
@@ -443,7 +451,7 @@ def parse_questions(raw: list[_RawQuestion], path: Path, kind: Kind = Kind.INTER
                     if explanation else "",
                 }
             extra["title_html"] = render_at(render_inline, text, path, item.line, raw_html)
-            extra["answer_html"] = render_at(render_markdown, answer, path, answer_line, raw_html) if answer else ""
+            extra["answer_html"] = render_at(render_block, answer, path, answer_line, raw_html) if answer else ""
         except ContentError as error:
             errors.append(error)
             continue
@@ -530,14 +538,16 @@ def parse_page(text: str, path: Path, category: str, stem: str, raw_html: str = 
         except ContentError as error:
             errors.append(error)
     else:
-        questions, question_errors = parse_questions(raw_questions, path, kind, raw_html)
+        answers = [split_question_tags(q.answer)[1] for q in raw_questions] if kind is Kind.INTERVIEW else []
+        render_block = prerendered([intro, *answers], raw_html)
+        questions, question_errors = parse_questions(raw_questions, path, kind, raw_html, render_block)
         errors += question_errors
         if not raw_questions:
             hint = ("add questions as level-2 headings ending in a difficulty, for example "
                     "'## What is X? [easy]'; for an article without questions, use 'kind: tutorial'")
             errors.append(ContentError(path, body_line, "the page has no questions", hint))
         try:
-            values["intro_html"] = render_at(render_markdown, intro, path, body_line, raw_html) if intro.strip() else ""
+            values["intro_html"] = render_at(render_block, intro, path, body_line, raw_html) if intro.strip() else ""
         except ContentError as error:
             errors.append(error)
     slug = values.pop("slug", None) or slugify(stem)

@@ -10,7 +10,7 @@ import markdown
 import nh3
 from markdown.extensions.toc import slugify_unicode
 
-from .extensions import MarkupError, StudysiteExtension, code_formatter
+from .extensions import MarkupError, StudysiteExtension, code_formatter, fence_spans
 from .model import TocEntry
 
 __all__ = ["MarkupError", "RAW_HTML_MODES", "html_to_text", "render_article", "render_inline",
@@ -79,6 +79,43 @@ def render_markdown(text: str, raw_html: str = "allow") -> str:
     if raw_html == "sanitize":
         result = nh3.clean(result, tags=_SAFE_TAGS, attributes=_SAFE_ATTRIBUTES, link_rel=None)
     return result
+
+
+# A paragraph no document contains, between documents converted together; and what makes documents
+# unsafe to convert together: footnotes, link definitions and abbreviations reach across a whole
+# document, and an HTML block left open is closed at the document's end.
+_SPLIT = "studysite-split-c41e8d"
+_DOCUMENT_WIDE = re.compile(r"\[\^|^ {0,3}\[[^\]\n]+\]:|^ {0,3}\*\[|^ {0,3}<[a-zA-Z/!?]", re.MULTILINE)
+# Python-Markdown blanks a line of spaces only after a line break: not as a document's first line.
+_BLANK_FIRST_LINE = re.compile(r"[ \t]+(?:\n|$)")
+
+
+def render_many(texts: list[str], raw_html: str = "allow") -> list[str] | None:
+    """Several independent Markdown documents -> their HTML in one pass, exactly as render_markdown
+    gives each; None when they cannot safely share a pass (render them one by one then).
+
+    A conversion costs a fixed ~0.1 ms besides its text: a sixth of a typical answer's time.
+    """
+    kept = [text for text in texts if text.strip()]  # a blank document converts to nothing
+    if len(kept) < 2 or any(_SPLIT in text or _DOCUMENT_WIDE.search(text) or _BLANK_FIRST_LINE.match(text)
+                            or ("```" in text or "~~~" in text) and fence_spans(text.split("\n"))[1]
+                            for text in kept):
+        return None  # (a fence left open would hide the next documents' math from the math reader)
+    converter = _converter(raw_html)
+    converter.reset()
+    try:
+        result = converter.convert(f"\n\n{_SPLIT}\n\n".join(kept))
+    except MarkupError:
+        return None  # one by one, the bad formula is reported at its own line
+    parts = result.split(f"<p>{_SPLIT}</p>")
+    # Anything that swallowed a separator (a fence or a formula left open) shows in the count.
+    if len(parts) != len(kept) or result.count(_SPLIT) != len(kept) - 1:
+        return None
+    parts = [part.strip() for part in parts]
+    if raw_html == "sanitize":
+        parts = [nh3.clean(part, tags=_SAFE_TAGS, attributes=_SAFE_ATTRIBUTES, link_rel=None) for part in parts]
+    converted = iter(parts)
+    return [next(converted) if text.strip() else "" for text in texts]
 
 
 # What can make a line of Markdown more than text: emphasis, code, links, HTML, math, headings,

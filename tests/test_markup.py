@@ -127,3 +127,25 @@ def test_raw_html_modes():
     clean = render_markdown(text + "\n\n$x$", raw_html="sanitize")
     assert "<b>there</b>" in clean and "onerror" not in clean and "<script>" not in clean and "alert(2)" not in clean
     assert "<math" in clean and "<mi>x</mi>" in clean  # formulas survive sanitizing
+
+
+# --- Several answers in one pass ----------------------------------------------------------
+
+TYPICAL_ANSWERS = ["An answer with `code`, *emphasis* and $x^2$.", "- one\n- two\n\n```python\nx = 1\n```",
+                   "| a | b |\n|---|---|\n| 1 | 2 |", "> [!TIP]\n> A callout.", "Costs $5 and $10."]
+
+
+@pytest.mark.parametrize("raw_html", ["allow", "escape", "sanitize"])
+def test_a_pages_answers_share_one_pass_with_the_same_result(raw_html):
+    from studysite.markup import render_many
+
+    assert render_many(TYPICAL_ANSWERS, raw_html) == [render_markdown(a, raw_html) for a in TYPICAL_ANSWERS]
+
+
+@pytest.mark.parametrize("unsafe", ["A note.[^1]\n\n[^1]: Footnote.", "[ref]: https://example.com", "*[HTML]: markup",
+                                    "<details>\n<summary>More</summary>", "```\nnever closed", "$\\notacommand{x}$",
+                                    "studysite-split-c41e8d"])
+def test_answers_that_reach_beyond_themselves_are_converted_alone(unsafe):
+    from studysite.markup import render_many
+
+    assert render_many([TYPICAL_ANSWERS[0], unsafe], "allow") is None

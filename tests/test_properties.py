@@ -92,3 +92,26 @@ def test_page_url_helper_agrees_with_relative_url(page, target, fragment):
     assert url == relative_url(from_path, to_path)
     if target and not fragment:  # and it leads to the target
         assert posixpath.normpath(posixpath.join(posixpath.dirname(from_path), url)) == to_path
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(documents=st.lists(st.one_of(markdown_bits, st.lists(st.sampled_from([
+    "Some *text* and `code`.", "- item", "  - nested", "1. one", "", "$x_1$", "$$", "\\(a\\)", "$5 and $10",
+    "> [!NOTE]", "> quote", "| a | b |", "|---|---|", "```python", "```", "    indented", "Term", ": definition",
+    "\t", "   ", "***", "---", "Tags: A", "#", "## Heading [easy]", "text  ", "[x](y.md)", "![alt](img.png)",
+]), max_size=12)).map("\n".join), min_size=2, max_size=5),
+       raw_html=st.sampled_from(["allow", "escape", "sanitize"]))
+def test_documents_converted_together_read_as_converted_alone(documents, raw_html):
+    """A page's answers share one conversion pass when they can; never with a different result."""
+    from studysite.markup import render_many
+
+    together = render_many(documents, raw_html)
+    if together is None:
+        return  # they could not share a pass: each is converted alone
+    alone = []
+    for document in documents:
+        try:
+            alone.append(render_markdown(document, raw_html))
+        except MarkupError:
+            raise AssertionError("a formula error went unnoticed in the shared pass") from None
+    assert together == alone
