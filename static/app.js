@@ -4,11 +4,11 @@
 (function () {
   "use strict";
 
-  // Everything below wires one page; the dev server can swap in a rebuilt <body> and call it again,
-  // so listeners outside the body are bound for this page's lifetime only.
+  // Everything below wires one page; the dev server can swap in a rebuilt <body> and call it again
+  // (with the body it replaced), so listeners outside the body are bound for this page's lifetime only.
   var lifetime = null;
 
-  function start(swapped) {
+  function start(previous) {
     if (lifetime) lifetime.abort();
     lifetime = new AbortController();
     var forPage = { signal: lifetime.signal };
@@ -789,11 +789,18 @@
       paintProgress();
       show(bar);
       stickHeight(bar);
-      if (!swapped) openHash();  // after a swap the reader stays where they were
+      if (previous) {
+        // After a swap the reader stays where they were, with the same answers showing.
+        $$("article.card.is-revealed", previous).forEach(function (old) {
+          if (cards_by_id[old.id] && state.study) setRevealed(cards_by_id[old.id], true);
+        });
+      } else {
+        openHash();
+      }
       window.addEventListener("hashchange", openHash, forPage);
     })();
   }
 
-  start(false);
-  document.addEventListener("studysite:swap", function () { start(true); });
+  start(null);
+  document.addEventListener("studysite:swap", function (event) { start(event.detail.previous); });
 })();

@@ -28,12 +28,13 @@ window.LiveReloadPluginStudysite = (function () {
     }).then(function (text) {
       var next = new DOMParser().parseFromString(text, "text/html");
       if (headSignature(next) !== headSignature(document)) { location.reload(); return; }
-      var x = window.scrollX, y = window.scrollY;
+      var x = window.scrollX, y = window.scrollY, previous = document.body;
       document.title = next.title;
-      document.body.replaceWith(document.adoptNode(next.body));
+      previous.replaceWith(document.adoptNode(next.body));
       window.scrollTo(x, y);
       delete window.studysiteSearchIndex;  // the next search loads the rebuilt index
-      document.dispatchEvent(new CustomEvent("studysite:swap"));
+      // app.js wires the new body, carrying over what it can read in the old one (answers shown).
+      document.dispatchEvent(new CustomEvent("studysite:swap", { detail: { previous: previous } }));
     }).catch(function () { location.reload(); });
   }
 

@@ -64,7 +64,13 @@ def test_a_save_updates_the_open_page_in_place(page: Page, make_site):
         # The controls of the new body work, once each: 's' toggles study mode exactly once.
         page.keyboard.press("s")
         expect(page.get_by_role("button", name="Study mode")).to_have_attribute("aria-pressed", "true")
-        expect(page.get_by_role("button", name="Show answer")).to_be_visible()
+        page.get_by_role("button", name="Show answer").click()
+        replace_in(topic, "Paragraph 58", "Paragraph 58 (third)")
+        expect(page.locator("main")).to_contain_text("(third)", timeout=5000)
+        # Still studying (the URL says so), and the answer that was showing still shows.
+        expect(page.get_by_role("button", name="Hide answer")).to_be_visible()
+        expect(page.get_by_text("Paragraph 58 (third)")).to_be_visible()
+        assert page.evaluate("window.notReloaded") is True
 
 
 def test_search_after_an_update_finds_the_new_text(page: Page, make_site):
