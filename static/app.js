@@ -112,13 +112,15 @@
       if (!form) return;
       var input = $("#search-input"), panel = $("[data-search-panel]"), status = $("#search-status");
       var list = $("#search-results"), template = $("#search-result-template");
-      var index = null, loading = null, LIMIT = 20;
+      var index = null, loading = null, source = null, LIMIT = 20;
 
       function fold(text) {
         // Case- and accent-insensitive; letters of every script survive (CJK, Arabic ...).
         return String(text).normalize("NFKD").replace(/[\u0300-\u036f\u064b-\u065f\u0670]/g, "").toLowerCase();
       }
       function load() {
+        // The dev server drops the loaded index when a save rebuilds it: then read it again.
+        if (index && window.studysiteSearchIndex !== source) index = loading = null;
         if (index) return Promise.resolve(index);
         if (loading) return loading;
         loading = new Promise(function (resolve, reject) {
@@ -131,7 +133,7 @@
         }).then(function () {
           // Each page: [title, category slug, url, kind, tags, summary, questions]; each question:
           // [question, url, difficulty, tags, answer text]. Pages come first, so a page title wins ties.
-          var raw = window.studysiteSearchIndex, pages = raw.pages, questions = [];
+          var raw = source = window.studysiteSearchIndex, pages = raw.pages, questions = [];
           index = pages.map(function (p) {
             var category = raw.categories[p[1]] || p[1];
             p[6].forEach(function (q) {

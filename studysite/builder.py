@@ -185,11 +185,13 @@ def parse_sources(sources: list[Source], raw_html: str,
 def _frozen_heap():
     """Around forking workers: their garbage collector leaves the objects they inherit alone (walking
     them would copy every memory page it touches, and take time); this process still owns them."""
+    already = gc.get_freeze_count() > 0  # the dev server keeps its site frozen between rebuilds
     gc.freeze()
     try:
         yield
     finally:
-        gc.unfreeze()
+        if not already:
+            gc.unfreeze()
 
 
 def parse_for_build(source: Source, raw_html: str) -> Page | list[ContentError]:
@@ -240,13 +242,11 @@ class Builder:
 
     def _compile_templates(self) -> None:
         """Compile every template ahead (while workers parse): render workers then inherit them compiled."""
-        import jinja2
-
         for name in self.env.list_templates(extensions=["html"]):
             try:
                 self.env.get_template(name)
-            except jinja2.TemplateError:
-                pass  # reported with its line when a page is rendered with it
+            except Exception:  # noqa: BLE001  (an unreadable or broken template is reported when a page uses it)
+                pass
 
     # --- The cache on disk --------------------------------------------------------------------
 
@@ -388,8 +388,8 @@ class Builder:
         from .content import discover_content
 
         content = self.project.content
-        if inputs is None:
-            return discover_content(content), find_assets(content)
+        if inputs is None or not content.is_dir():
+            return discover_content(content), find_assets(content)  # (no folder: discover_content says so)
         root = str(content).rstrip("/") + "/"
         # Markdown files count by name only (an edit to one changes nothing here); _category.yml by content.
         key = (tuple(sorted(os.listdir(content))),  # a new empty folder is a new category

@@ -32,7 +32,6 @@ window.LiveReloadPluginStudysite = (function () {
       document.title = next.title;
       previous.replaceWith(document.adoptNode(next.body));
       window.scrollTo(x, y);
-      delete window.studysiteSearchIndex;  // the next search loads the rebuilt index
       // app.js wires the new body, carrying over what it can read in the old one (answers shown).
       document.dispatchEvent(new CustomEvent("studysite:swap", { detail: { previous: previous } }));
     }).catch(function () { location.reload(); });
@@ -43,7 +42,9 @@ window.LiveReloadPluginStudysite = (function () {
   Plugin.version = "1";
   Plugin.prototype.reload = function (path) {
     if (path.indexOf(PREFIX) !== 0 || document.body.dataset.page === "build-error") return false;
-    if (JSON.parse(path.slice(PREFIX.length)).indexOf(currentPath()) !== -1) swap();
+    var changed = JSON.parse(path.slice(PREFIX.length));
+    if (changed.indexOf("search-index.js") !== -1) delete window.studysiteSearchIndex;  // app.js reloads it
+    if (changed.indexOf(currentPath()) !== -1) swap();
     return true;  // handled: this page is current
   };
   Plugin.prototype.analyze = function () { return {}; };

@@ -75,6 +75,30 @@ def latex_to_mathml(latex: str, display: bool) -> str:
     return f"{match.group(1)}<semantics><mrow>{match.group(2)}</mrow>{annotation}</semantics>{match.group(3)}"
 
 
+def _code_span(text: str, i: int) -> tuple[int, int | None]:
+    """The backtick run at `i`: its length, and where the code span it opens ends (None: nothing closes it)."""
+    run = len(text[i:]) - len(text[i:].lstrip("`"))
+    close = text.find("`" * run, i + run)
+    while close != -1 and text[close + run:close + run + 1] == "`":
+        close = text.find("`" * run, close + run + 1)
+    return run, None if close == -1 else close + run
+
+
+def code_spans_closed(text: str) -> bool:
+    """Whether every backtick run outside code fences finds its closing run within `text`."""
+    if "`" not in text:
+        return True
+    lines = text.split("\n")
+    body = "\n".join("" if fenced else line for line, fenced in zip(lines, _fenced_lines(lines)))
+    at = body.find("`")
+    while at != -1:
+        end = _code_span(body, at)[1]
+        if end is None:
+            return False
+        at = body.find("`", end)
+    return True
+
+
 # Two-character delimiters: opener -> (closer, is display math).
 _PAIRED = {"$$": ("$$", True), "\\[": ("\\]", True), "\\(": ("\\)", False)}
 
@@ -119,13 +143,8 @@ class _MathPreprocessor(Preprocessor):
         while i < n:
             char = text[i]
             if char == "`":
-                run = len(text[i:]) - len(text[i:].lstrip("`"))
-                close = text.find("`" * run, i + run)
-                while close != -1 and text[close + run:close + run + 1] == "`":
-                    close = text.find("`" * run, close + run + 1)
-                end = n if close == -1 else close + run
-                if close == -1:
-                    end = i + run  # an unmatched run is literal backticks
+                run, end = _code_span(text, i)
+                end = end or i + run  # an unmatched run is literal backticks
                 out.append(text[i:end])
                 i = end
             elif text.startswith("\\$", i):

@@ -10,7 +10,7 @@ import markdown
 import nh3
 from markdown.extensions.toc import slugify_unicode
 
-from .extensions import MarkupError, StudysiteExtension, code_formatter, fence_spans
+from .extensions import MarkupError, StudysiteExtension, code_formatter, code_spans_closed, fence_spans
 from .model import TocEntry
 
 __all__ = ["MarkupError", "RAW_HTML_MODES", "html_to_text", "render_article", "render_inline",
@@ -83,9 +83,9 @@ def render_markdown(text: str, raw_html: str = "allow") -> str:
 
 # A paragraph no document contains, between documents converted together; and what makes documents
 # unsafe to convert together: footnotes, link definitions and abbreviations reach across a whole
-# document, and an HTML block left open is closed at the document's end.
+# document (even from inside a list or a quote), and an HTML block left open is closed at its end.
 _SPLIT = "studysite-split-c41e8d"
-_DOCUMENT_WIDE = re.compile(r"\[\^|^ {0,3}\[[^\]\n]+\]:|^ {0,3}\*\[|^ {0,3}<[a-zA-Z/!?]", re.MULTILINE)
+_DOCUMENT_WIDE = re.compile(r"\[\^|^[ \t>]*\[[^\]\n]+\]:|^[ \t>]*\*\[|^[ \t>]*<[a-zA-Z/!?]", re.MULTILINE)
 # Python-Markdown blanks a line of spaces only after a line break: not as a document's first line.
 _BLANK_FIRST_LINE = re.compile(r"[ \t]+(?:\n|$)")
 
@@ -99,8 +99,9 @@ def render_many(texts: list[str], raw_html: str = "allow") -> list[str] | None:
     kept = [text for text in texts if text.strip()]  # a blank document converts to nothing
     if len(kept) < 2 or any(_SPLIT in text or _DOCUMENT_WIDE.search(text) or _BLANK_FIRST_LINE.match(text)
                             or ("```" in text or "~~~" in text) and fence_spans(text.split("\n"))[1]
+                            or not code_spans_closed(text)
                             for text in kept):
-        return None  # (a fence left open would hide the next documents' math from the math reader)
+        return None  # (an open fence or code span would hide the next documents' math, or show it)
     converter = _converter(raw_html)
     converter.reset()
     try:
@@ -119,8 +120,9 @@ def render_many(texts: list[str], raw_html: str = "allow") -> list[str] | None:
 
 
 # What can make a line of Markdown more than text: emphasis, code, links, HTML, math, headings,
-# control characters (line breaks, tabs, its own placeholders), and what starts a list or a rule.
-_MARKDOWN_SYNTAX = re.compile(r"[*_`\[\]<>&\\$!#\x00-\x1f]|^\s*(?:[-+=]|\d+[.)])")
+# control characters (line breaks, tabs, its own placeholders), what starts a list or a rule, and
+# the indentation of a code block.
+_MARKDOWN_SYNTAX = re.compile(r"[*_`\[\]<>&\\$!#\x00-\x1f]|^\s*(?:[-+=]|\d+[.)])|^ {4}")
 
 
 def render_inline(text: str, raw_html: str = "allow") -> str:

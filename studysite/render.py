@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from functools import lru_cache
 import posixpath
 import traceback
 from pathlib import Path
@@ -106,14 +105,31 @@ class PlannedOutput:
     fingerprint: str
 
 
-@lru_cache(maxsize=1 << 16)
-def _digest(*parts: Any) -> str:
-    # Memoised: between two dev-server rebuilds almost every page's parts are the same strings.
-    return hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()
+class _Digests:
+    """Fingerprints remembered from this build and the one before: between two dev-server rebuilds
+    almost every page's parts are the same strings, and older ones are dropped (memory stays flat)."""
+
+    def __init__(self) -> None:
+        self.current: dict[tuple, str] = {}
+        self.previous: dict[tuple, str] = {}
+
+    def new_build(self) -> None:
+        self.previous, self.current = self.current, {}
+
+    def __call__(self, *parts: Any) -> str:
+        found = self.current.get(parts) or self.previous.get(parts)
+        if found is None:
+            found = hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()
+        self.current[parts] = found
+        return found
+
+
+_digest = _Digests()
 
 
 def plan_outputs(site: Site) -> list[PlannedOutput]:
     """Every HTML page of the site, fingerprinted by the site data it shows (templates are keyed apart)."""
+    _digest.new_build()
     cards = tuple(p.card_digest for p in site.pages)
     categories = tuple((c.slug, c.title, c.description, c.order) for c in site.categories)
     everything = _digest(cards, categories)

@@ -9,6 +9,7 @@ import socket
 import sys
 import threading
 import time
+import traceback
 from pathlib import Path
 
 from .builder import Builder, Project
@@ -30,7 +31,7 @@ def reload_path(changed: tuple[str, ...], recovered: bool) -> str:
     # A stylesheet, script or image can show on any page; the error page goes whatever changed.
     if recovered or any(not path.endswith(".html") and path != SEARCH_INDEX for path in changed):
         return EVERYTHING
-    return PAGES_PREFIX + json.dumps(sorted(path for path in changed if path.endswith(".html")))
+    return PAGES_PREFIX + json.dumps(sorted(changed))  # pages, and the search index every page reads
 
 
 class Rebuilder:
@@ -83,6 +84,12 @@ class Rebuilder:
             self.error = format_report(failed.errors)
             self.on_done(EVERYTHING)
             print(self.error, file=sys.stderr, flush=True)
+        except Exception as exc:  # a bug, or the file system pulled from under the build: keep serving
+            traceback.print_exc()
+            self.error = (f"error: the build stopped: {type(exc).__name__}: {exc}\n"
+                          "  hint: save again once the files are back in place; if it persists, "
+                          "it is a bug in studysite (the traceback is in the terminal)")
+            self.on_done(EVERYTHING)
         else:
             self.error = None
             if result.up_to_date and before is None:

@@ -144,7 +144,8 @@ def test_a_pages_answers_share_one_pass_with_the_same_result(raw_html):
 
 @pytest.mark.parametrize("unsafe", ["A note.[^1]\n\n[^1]: Footnote.", "[ref]: https://example.com", "*[HTML]: markup",
                                     "<details>\n<summary>More</summary>", "```\nnever closed", "$\\notacommand{x}$",
-                                    "studysite-split-c41e8d"])
+                                    "studysite-split-c41e8d", "Press the ` key.", "> [docs]: https://example.com",
+                                    "- item\n\n    [docs]: https://example.com", "> *[HTML]: Hyper Text"])
 def test_answers_that_reach_beyond_themselves_are_converted_alone(unsafe):
     from studysite.markup import render_many
 

@@ -60,7 +60,8 @@ def test_math_delimiters_in_any_order(parts):
 
 
 @SETTINGS
-@given(text=st.one_of(st.text(max_size=40), st.text(alphabet="ab 1.-+=%'\"()?:,é梯", max_size=30)))
+@given(text=st.one_of(st.text(max_size=40), st.text(alphabet="ab 1.-+=%'\"()?:,é梯", max_size=30),
+                     st.from_regex(r"\A {0,6}[a-z][a-z ]{0,8}\Z")))
 def test_plain_text_shortcut_reads_as_the_converter_would(text):
     """One-line Markdown without syntax skips the converter; the reader must not see a difference."""
     from studysite import markup
@@ -99,6 +100,8 @@ def test_page_url_helper_agrees_with_relative_url(page, target, fragment):
     "Some *text* and `code`.", "- item", "  - nested", "1. one", "", "$x_1$", "$$", "\\(a\\)", "$5 and $10",
     "> [!NOTE]", "> quote", "| a | b |", "|---|---|", "```python", "```", "    indented", "Term", ": definition",
     "\t", "   ", "***", "---", "Tags: A", "#", "## Heading [easy]", "text  ", "[x](y.md)", "![alt](img.png)",
+    "Press the ` key", "`code` and $z$", "``a ` b``", "> [ref]: https://example.com", "    [ref]: https://e.x",
+    "See [ref].", "> *[HTML]: markup", "HTML here",
 ]), max_size=12)).map("\n".join), min_size=2, max_size=5),
        raw_html=st.sampled_from(["allow", "escape", "sanitize"]))
 def test_documents_converted_together_read_as_converted_alone(documents, raw_html):

@@ -125,8 +125,46 @@ def test_pages_get_the_dev_client_and_the_files_on_disk_do_not(make_site):
 
 def test_reload_names_changed_pages_or_reloads_everything():
     assert reload_path(("nn/a.html", "search-index.js", "index.html"), recovered=False) == \
-        PAGES_PREFIX + '["index.html", "nn/a.html"]'
+        PAGES_PREFIX + '["index.html", "nn/a.html", "search-index.js"]'
     assert reload_path((), recovered=False) == PAGES_PREFIX + "[]"  # nothing to show: no page moves
     assert reload_path(("nn/a.html", "static/style.css"), recovered=False) == EVERYTHING
     assert reload_path(("nn/img/graph.svg",), recovered=False) == EVERYTHING
     assert reload_path(("nn/a.html",), recovered=True) == EVERYTHING  # the error page goes everywhere
+
+
+def test_a_missing_content_folder_shows_in_the_page_and_the_server_recovers(make_site):
+    root = make_site()
+    with serving(root) as (port, lines):
+        (root / "content").rename(root / "moved")
+        wait_for(lambda: "the content folder does not exist" in get(port, PAGE)[1], seconds=5)
+        (root / "moved").rename(root / "content")
+        wait_for(lambda: get(port, PAGE)[0] == 200, seconds=5)
+        topic = root / "content/nn/gradients.md"  # and later saves are still built
+        topic.write_text(topic.read_text().replace("Gradients shrink", "Gradients shrink (later)"))
+        wait_for(lambda: "(later)" in get(port, PAGE)[1], seconds=5)
+    assert not any("Traceback" in line for line in lines), lines
+
+
+def test_an_unexpected_failure_is_reported_and_the_rebuilder_keeps_going(capsys):
+    from studysite.errors import BuildFailed, ContentError
+    from studysite.server import Rebuilder
+
+    class Flaky:
+        calls = 0
+
+        def build(self):
+            Flaky.calls += 1
+            if Flaky.calls == 1:
+                raise OSError("disk vanished")
+            raise BuildFailed([ContentError(Path("content/nn/a.md"), 3, "a real mistake", "fix it")])
+
+    told: list[str] = []
+    rebuilder = Rebuilder(Flaky(), told.append)
+    rebuilder.notify("content/nn/a.md")
+    wait_for(lambda: told, seconds=5)
+    assert told == [EVERYTHING]
+    assert rebuilder.error.startswith("error: the build stopped: OSError: disk vanished")
+    assert "Traceback" in capsys.readouterr().err
+    rebuilder.notify("content/nn/a.md")  # the next save is still built
+    wait_for(lambda: len(told) == 2, seconds=5)
+    assert "a.md:3: a real mistake" in rebuilder.error

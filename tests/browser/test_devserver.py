@@ -94,14 +94,19 @@ def test_pages_the_save_did_not_change_stay_as_they_are(page: Page, make_site):
         other = page.context.new_page()
         open_live(other, f"{origin}/opt/other.html")
         open_live(page, f"{origin}/nn/gradients.html")
+        search = other.get_by_role("searchbox", name="Search questions")
+        search.fill("exploding")
+        expect(other.locator("#search-results li")).to_have_count(1)  # this page has the index now
         other.evaluate("window.notReloaded = true")
         requests: list[str] = []
         other.on("request", lambda request: requests.append(request.url))
-        replace_in(root / "content/nn/gradients.md", "Gradients shrink", "Gradients shrink (edited)")
-        expect(page.locator("main")).to_contain_text("(edited)", timeout=5000)
+        replace_in(root / "content/nn/gradients.md", "## What are exploding", "## What are zebra-striped exploding")
+        expect(page.locator("main")).to_contain_text("zebra-striped", timeout=5000)
         page.wait_for_timeout(500)
         assert other.evaluate("window.notReloaded") is True
-        assert requests == []
+        assert requests == []  # not reloaded, nothing fetched
+        search.fill("zebra")  # but its search reads the rebuilt index
+        expect(other.locator("#search-results li")).to_have_count(1)
 
 
 def test_a_stylesheet_save_reloads_the_page(page: Page, make_site):
