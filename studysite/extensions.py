@@ -75,21 +75,27 @@ def latex_to_mathml(latex: str, display: bool) -> str:
     return f"{match.group(1)}<semantics><mrow>{match.group(2)}</mrow>{annotation}</semantics>{match.group(3)}"
 
 
+_BACKTICKS = re.compile(r"`+")
+
+
 def _code_span(text: str, i: int) -> tuple[int, int | None]:
     """The backtick run at `i`: its length, and where the code span it opens ends (None: nothing closes it)."""
-    run = len(text[i:]) - len(text[i:].lstrip("`"))
+    run = _BACKTICKS.match(text, i).end() - i  # type: ignore[union-attr]
     close = text.find("`" * run, i + run)
     while close != -1 and text[close + run:close + run + 1] == "`":
         close = text.find("`" * run, close + run + 1)
     return run, None if close == -1 else close + run
 
 
-def code_spans_closed(text: str) -> bool:
-    """Whether every backtick run outside code fences finds its closing run within `text`."""
-    if "`" not in text:
-        return True
-    lines = text.split("\n")
-    body = "\n".join("" if fenced else line for line, fenced in zip(lines, _fenced_lines(lines)))
+def closes_what_it_opens(text: str) -> bool:
+    """Whether `text` closes every code fence it opens, and every code span outside them."""
+    body = text
+    if "```" in text or "~~~" in text:
+        lines = text.split("\n")
+        fenced, left_open = fence_spans(lines)
+        if left_open:
+            return False
+        body = "\n".join("" if inside else line for line, inside in zip(lines, fenced))
     at = body.find("`")
     while at != -1:
         end = _code_span(body, at)[1]
