@@ -158,7 +158,7 @@ def machine() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--topics", type=int, default=1000)
-    parser.add_argument("--runs", type=int, default=5, help="runs per cold measurement (default 5)")
+    parser.add_argument("--runs", type=int, default=7, help="runs per cold measurement (default 7)")
     parser.add_argument("--quick-runs", type=int, default=7, help="runs per fast measurement (default 7)")
     parser.add_argument("--output", type=Path, default=BENCH / "RESULTS.md")
     args = parser.parse_args()
