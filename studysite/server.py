@@ -81,15 +81,12 @@ class Rebuilder:
         try:
             result = self.builder.build()
         except BuildFailed as failed:
-            self.error = format_report(failed.errors)
-            self.on_done(EVERYTHING)
-            print(self.error, file=sys.stderr, flush=True)
+            self._failed(format_report(failed.errors))
         except Exception as exc:  # a bug, or the file system pulled from under the build: keep serving
             traceback.print_exc()
-            self.error = (f"error: the build stopped: {type(exc).__name__}: {exc}\n"
-                          "  hint: save again once the files are back in place; if it persists, "
-                          "it is a bug in studysite (the traceback is in the terminal)")
-            self.on_done(EVERYTHING)
+            self._failed(f"error: the build stopped: {type(exc).__name__}: {exc}\n"
+                         "  hint: save again once the files are back in place; if it persists, "
+                         "it is a bug in studysite (the traceback is in the terminal)")
         else:
             self.error = None
             if result.up_to_date and before is None:
@@ -101,6 +98,12 @@ class Rebuilder:
         # The site's objects live as long as the server: keep the cyclic collector from walking
         # them again and again in the middle of the next rebuild.
         gc.freeze()
+
+    def _failed(self, report: str) -> None:
+        """Every open page shows `report` (the last good site stays on disk), and so does the terminal."""
+        self.error = report
+        self.on_done(EVERYTHING)
+        print(report, file=sys.stderr, flush=True)
 
 
 def error_page(report: str) -> bytes:
