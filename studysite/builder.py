@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Callable
 from . import __version__
 from .errors import BuildFailed, ContentError
 from .output import Staging, WriteStats, check_output_dir, prepare_output
+from .theme import layers
 
 # Parsing and rendering pull in Markdown, Pygments, Jinja and friends: imported only when a build has
 # work to do, so that "nothing changed" answers in a fraction of a second.
@@ -29,8 +30,6 @@ if TYPE_CHECKING:
     from .content import Discovery, Source
     from .model import Page, Site
 
-# Templates and static files that ship with studysite, used when a project has none of its own.
-BUNDLED = Path(__file__).resolve().parent.parent
 CACHE_DIR = ".studysite-cache"
 CONFIG_FILE = "site.yml"
 CACHE_FORMAT = 5
@@ -62,14 +61,14 @@ class Project:
     output: Path
 
     @property
-    def templates(self) -> Path:
-        own = self.root / "templates"
-        return own if own.is_dir() else BUNDLED / "templates"
+    def templates(self) -> tuple[Path, ...]:
+        """Template folders, most specific first: the site's own templates/, then the bundled theme."""
+        return layers(self.root / "templates", "templates")
 
     @property
-    def static(self) -> Path:
-        own = self.root / "static"
-        return own if own.is_dir() else BUNDLED / "static"
+    def static(self) -> tuple[Path, ...]:
+        """Static folders, most specific first: the site's own static/, then the bundled theme."""
+        return layers(self.root / "static", "static")
 
     @property
     def config_file(self) -> Path:
@@ -82,7 +81,7 @@ class Project:
     @property
     def sources(self) -> list[Path]:
         """Everything a build reads; the output folder may contain none of it."""
-        return [self.root, self.content, self.templates, self.static, self.config_file, self.cache_dir]
+        return [self.root, self.content, *self.templates, *self.static, self.config_file, self.cache_dir]
 
 
 @dataclass(frozen=True)
@@ -135,7 +134,7 @@ def _stat(path: Path | str) -> tuple[int, int] | None:
 def scan_inputs(project: Project) -> dict[str, tuple[int, int]]:
     """Size and modification time of every file a build reads: cheap enough to run on every save."""
     found: dict[str, tuple[int, int]] = {}
-    for folder in (project.content, project.templates, project.static):
+    for folder in (project.content, *project.templates, *project.static):
         for directory, subdirectories, files in os.walk(folder):
             subdirectories[:] = sorted(d for d in subdirectories if not d.startswith("."))
             for name in files:
@@ -260,7 +259,7 @@ class Builder:
 
     def _project_key(self) -> tuple:
         return (str(self.project.content.resolve()), str(self.project.output.resolve()),
-                str(self.project.templates.resolve()), str(self.project.static.resolve()))
+                *(str(folder.resolve()) for folder in (*self.project.templates, *self.project.static)))
 
     def _read(self, path: Path, kind: type):
         """A cache file, or a fresh empty one when it is missing, damaged or from another version."""
@@ -345,11 +344,13 @@ class Builder:
         from .config import load_config
         from .content import assemble_site
         from .model import Page
-        from .render import asset_versions, read_static
+        from .render import asset_versions
+        from .theme import read_static
 
         project, state = self.project, self.state
         stat_of = (lambda path: inputs.get(str(path))) if inputs is not None else _stat
-        config = load_config(project.config_file)
+        static_files = read_static(project.static)
+        config = load_config(project.config_file, static_files)
         discovery, assets = self._discover(inputs)
         errors = list(discovery.errors)
         stale = []
@@ -378,8 +379,7 @@ class Builder:
             return result
 
         site = assemble_site(config, discovery, pages, assets, check, errors, links.fingerprint)
-        static_files = read_static(project.static)
-        render_key = hashlib.sha1(repr((_hash_files(project.templates), config, asset_versions(static_files))).encode())
+        render_key = hashlib.sha1(repr(([_hash_files(folder) for folder in project.templates], config, asset_versions(static_files))).encode())
         return site, static_files, render_key.hexdigest()
 
     def _discover(self, inputs: dict[str, tuple[int, int]] | None) -> tuple[Discovery, dict[str, Path]]:

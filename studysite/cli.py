@@ -1,14 +1,14 @@
-"""Commands: build (default), check, serve, new. Prints one summary line per build."""
+"""Commands: build (default), check, serve, new, init. Prints one summary line per build."""
 
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 
+from . import __version__
 from .builder import Builder, BuildResult, Project, render_project
-from .errors import BuildFailed, ContentError, format_report, relative_to_cwd
+from .errors import BuildFailed, ContentError, command_name, format_report, relative_to_cwd
 from .model import Site
 
 def summary_line(result: BuildResult, output: Path, verb: str = "Built") -> str:
@@ -68,46 +68,88 @@ def command_serve(project: Project, args: argparse.Namespace) -> int:
     return serve(project, host=args.host, port=args.port)
 
 
-TOPIC_NAME = re.compile(r"[a-z0-9][a-z0-9-]*/[a-z0-9][a-z0-9-]*")
-
-
 def command_new(project: Project, args: argparse.Namespace) -> int:
-    name = args.name.removesuffix(".md")
-    if not TOPIC_NAME.fullmatch(name):
-        raise BuildFailed([ContentError(args.name, None, "the name must look like <category>/<topic>",
-                                        "use lowercase letters, digits and hyphens, for example "
-                                        "'python build.py new optimization/adam'")])
-    target = project.content / f"{name}.md"
+    from .model import Kind
+    from .render import make_environment
+    from .scaffold import page_text, parse_page_name, write_new
+
+    name = parse_page_name(args.name, Kind(args.kind) if args.kind else None)
+    target = project.content / name.file
     if target.exists():
         raise BuildFailed([ContentError(relative_to_cwd(target), None, "this file already exists",
                                         "choose another name, or edit the file you have")])
-    from .render import make_environment
-
-    category, topic = name.split("/")
-    scaffold = make_environment(project.templates).get_template("scaffold/topic.md")
-    text = scaffold.render(title=topic.replace("-", " ").capitalize(),
-                           category_title=category.replace("-", " ").title())
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
-    print(f"Created {relative_to_cwd(target)}: edit it, then run 'python build.py serve' to see it.")
+    write_new(target, page_text(make_environment(project.templates), name))
+    print(f"Created {relative_to_cwd(target)}: edit it, then run '{command_name()} serve' to see it.")
     return 0
 
 
+def command_init(args: argparse.Namespace) -> int:
+    from .render import make_environment
+    from .scaffold import check_new_site_folder, install_requirement, site_files, write_new
+    from .theme import bundled
+
+    target: Path = args.directory
+    check_new_site_folder(target)
+    install, known_to_work = (args.install, True) if args.install else install_requirement()
+    folder_name = target.resolve().name
+    title = args.title or folder_name.replace("-", " ").replace("_", " ").strip().title() or "Study Notes"
+    files = site_files(make_environment((bundled("templates"),)), title, install)
+    for path, text in files.items():
+        write_new(target / path, text)
+    shown = relative_to_cwd(target)
+    here = target.resolve() == Path.cwd().resolve()
+    if command_name() == "studysite":  # installed: the new site is a folder of its own
+        serve_it, add_page = ("" if here else f"cd {shown} && ") + "studysite serve", "studysite new"
+    else:  # run from a studysite checkout, which stays the working folder
+        serve_it, add_page = (f"{command_name()} serve --root {shown}", f"{command_name()} new --root {shown}")
+    print(f"Created a study site in {shown}/ ({plural(len(files), 'file')}).\n"
+          f"  See it:   {serve_it}\n"
+          f"  Write:    edit the files in content/, or add a page with '{add_page} <category>/<topic>'\n"
+          f"  Publish:  push to GitHub, then Settings -> Pages -> Source: GitHub Actions")
+    if not known_to_work:
+        print(f"note: this studysite was installed from a local folder, so .github/workflows/pages.yml "
+              f"installs '{install}'; point that line at the studysite you use (a version, a release URL or "
+              f"a Git URL), or run init again with --install", file=sys.stderr)
+    return 0
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number (use 1 to 65535)") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number (use 1 to 65535)")
+    return port
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with misuse reported in one line (argparse's usage block buries the message)."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
 def _parser() -> argparse.ArgumentParser:
+    prog = command_name()
     common = argparse.ArgumentParser(add_help=False)
     # SUPPRESS: options may come before or after the command without one hiding the other.
     common.add_argument("--root", type=Path, default=argparse.SUPPRESS,
-                        help="project folder holding site.yml, templates/ and static/ (default: .)")
+                        help="project folder holding site.yml, content/, templates/ and static/ (default: .)")
     common.add_argument("--content", type=Path, default=argparse.SUPPRESS,
                         help="content folder (default: ROOT/content)")
     common.add_argument("--output", type=Path, default=argparse.SUPPRESS,
                         help="output folder (default: ROOT/_site)")
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help="show the Python traceback of an internal error")
 
-    parser = argparse.ArgumentParser(
-        prog="studysite", parents=[common],
+    parser = _Parser(
+        prog=prog, parents=[common],
         description="Build a study website from Markdown question files.",
-        epilog="Run 'studysite COMMAND --help' for a command's options. Without a command: build.",
+        epilog=f"Run '{prog} COMMAND --help' for a command's options. Without a command: build. "
+               f"To start a site of your own: '{prog} init my-notes'.",
     )
+    parser.add_argument("--version", action="version", version=f"studysite {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     build = commands.add_parser("build", parents=[common], help="build the site (the default)",
                                 description="Build the site into the output folder, redoing only what changed.")
@@ -119,29 +161,77 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true", help="treat warnings (such as missing alt text) as errors")
     serve = commands.add_parser("serve", parents=[common], help="build, serve and rebuild on change",
                                 description="Build, serve on 127.0.0.1 and rebuild and reload the browser on change.")
-    serve.add_argument("--port", type=int, default=8000, help="port to serve on (default: 8000)")
+    serve.add_argument("--port", type=_port, default=8000, help="port to serve on (default: 8000)")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
-    new = commands.add_parser("new", parents=[common], help="create a topic file to edit",
-                              description="Create content/<category>/<topic>.md from a starter template.")
-    new.add_argument("name", help="<category>/<topic>, for example optimization/adam")
+    new = commands.add_parser("new", parents=[common], help="create a page to edit: topic, quiz or tutorial",
+                              description="Create content/<category>/<topic>.md (or .mcq.md, .tutorial.md) "
+                                          "from a starter that shows the format; never overwrites.")
+    new.add_argument("name", help="<category>/<topic>, for example optimization/adam; "
+                                  "optimization/adam.mcq or .tutorial for a quiz or a tutorial")
+    new.add_argument("--kind", choices=("interview", "mcq", "tutorial"),
+                     help="the page kind (default: interview questions, or what the name's suffix says)")
+    init = commands.add_parser("init", parents=[common], help="start a new site repository",
+                               description="Create a study site that builds and publishes on GitHub Pages as it "
+                                           "stands: site.yml, a first category with a topic, a quiz and a "
+                                           "tutorial, .gitignore and a GitHub Pages workflow. Refuses a folder "
+                                           "that is not empty; never overwrites.")
+    init.add_argument("directory", nargs="?", type=Path, default=Path("."),
+                      help="the folder to create the site in (default: the current folder)")
+    init.add_argument("--title", help="the site's title (default: from the folder's name)")
+    init.add_argument("--install", metavar="REQUIREMENT",
+                      help="what the workflow installs, for example 'studysite==0.1.0' or "
+                           "'studysite @ git+https://github.com/you/studysite@v0.1.0' (default: this studysite)")
     return parser
 
 
 COMMANDS = {"build": command_build, "check": command_check, "serve": command_serve, "new": command_new}
+NEEDS_CONTENT = ("build", "check", "serve")
+
+
+def _usage_problem(args: argparse.Namespace, project: Project) -> str | None:
+    """What makes the command impossible before it starts (a missing folder), in one sentence."""
+    if args.command == "init":
+        return None
+    if not project.root.is_dir():
+        return f"the project folder {project.root} does not exist (pass --root with the folder of your site)"
+    if (args.command or "build") in NEEDS_CONTENT and not project.content.is_dir():
+        return (f"there is no content folder at {relative_to_cwd(project.content)}/: run the command in your site's "
+                f"folder, pass --root or --content, or start a site with '{command_name()} init'")
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run a command; return the process exit code (0 ok, 1 content errors, 2 usage)."""
+    """Run a command; return the process exit code (0 ok, 1 content errors or internal error, 2 usage)."""
     args = _parser().parse_args(argv)
     root = getattr(args, "root", Path("."))
     project = Project(root=root, content=getattr(args, "content", root / "content"),
                       output=getattr(args, "output", root / "_site"))
+    prog = f"{command_name()} {args.command or 'build'}"
+    problem = _usage_problem(args, project)
+    if problem:
+        print(f"{prog}: error: {problem}", file=sys.stderr)
+        return 2
     try:
         if args.command is None:
             args.clean = False
+        if args.command == "init":
+            return command_init(args)
         return COMMANDS[args.command or "build"](project, args)
     except BuildFailed as failed:
         print(format_report(failed.errors), file=sys.stderr)
+        return 1
+    except ContentError as error:  # a command's own argument, such as the name given to 'new'
+        print(f"{error}\n{prog}: nothing was written", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("Stopped.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: one line, not a traceback, unless asked for
+        if getattr(args, "debug", False):
+            raise
+        print(f"{prog}: internal error: {type(exc).__name__}: {exc}\n"
+              f"  hint: this is a bug in studysite {__version__}, not in your files; please report it with the "
+              f"command you ran (add --debug to see the traceback)", file=sys.stderr)
         return 1
 
 

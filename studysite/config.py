@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import posixpath
+from collections.abc import Callable, Collection
 from pathlib import Path
+from typing import Any
 
 from .builder import CONFIG_FILE
-from .content import Field, as_text, convert_fields, convert_title, load_yaml, read_text
+from .content import Field, as_text, as_text_list, convert_fields, convert_title, load_yaml, read_text
 from .errors import BuildFailed, did_you_mean, relative_to_cwd
 from .markup import RAW_HTML_MODES
 from .model import SiteConfig
+from .theme import STATIC_PREFIX
 
 __all__ = ["CONFIG_FILE", "load_config"]
 
@@ -21,7 +25,7 @@ def _convert_raw_html(field: Field) -> str:
     return value
 
 
-SITE_FIELDS = {
+SITE_FIELDS: dict[str, Callable[[Field], Any]] = {
     "title": convert_title,
     "description": as_text,
     "site_url": as_text,
@@ -29,15 +33,43 @@ SITE_FIELDS = {
     "language": as_text,
     "raw_html": _convert_raw_html,
 }
+# Files of the site's own static/ folder that every page links, after the theme's own.
+EXTRA_FILES = {"extra_css": ".css", "extra_js": ".js"}
 
 
-def load_config(path: Path) -> SiteConfig:
-    """Read site.yml; a missing file means the defaults."""
+def _extra_files_converter(static_files: Collection[str]) -> Callable[[Field], tuple[str, ...]]:
+    """extra_css / extra_js: paths under static/, each of a file the site has, with the right extension."""
+    def convert(field: Field) -> tuple[str, ...]:
+        names = []
+        for item in as_text_list(field, allow_comma_string=False):
+            name = posixpath.normpath(item.replace("\\", "/")).removeprefix(f"{STATIC_PREFIX}/")
+            example = f"{field.key}: [extra{EXTRA_FILES[field.key]}] for static/extra{EXTRA_FILES[field.key]}"
+            if "://" in item or item.startswith(("/", "//")) or name.startswith(".."):
+                raise field.error(f"'{field.key}' item '{item}' is not a file of the site's static/ folder",
+                                  f"copy the file into static/ and name it relative to that folder: {example}")
+            if not name.endswith(EXTRA_FILES[field.key]):
+                raise field.error(f"'{field.key}' item '{item}' is not a {EXTRA_FILES[field.key]} file",
+                                  f"list only {EXTRA_FILES[field.key]} files here, for example {example}")
+            if f"{STATIC_PREFIX}/{name}" not in static_files:
+                raise field.error(f"'{field.key}' names static/{name}, which does not exist",
+                                  f"create static/{name} beside site.yml, or fix the name{did_you_mean(name, _names(static_files))}")
+            names.append(name)
+        return tuple(names)
+    return convert
+
+
+def _names(static_files: Collection[str]) -> list[str]:
+    return [path.removeprefix(f"{STATIC_PREFIX}/") for path in static_files]
+
+
+def load_config(path: Path, static_files: Collection[str] = ()) -> SiteConfig:
+    """Read site.yml; a missing file means the defaults. `static_files`: the output paths extra_css/js may name."""
     if not path.exists():
         return SiteConfig()
     shown = relative_to_cwd(path)
     text = read_text(path, shown)
-    values, errors = convert_fields(load_yaml(text, shown, 1), SITE_FIELDS, shown, text, 1)
+    fields = {**SITE_FIELDS, **{key: _extra_files_converter(static_files) for key in EXTRA_FILES}}
+    values, errors = convert_fields(load_yaml(text, shown, 1), fields, shown, text, 1)
     if errors:
         raise BuildFailed(errors)
     if values.get("site_url") and not values["site_url"].endswith("/"):

@@ -11,7 +11,7 @@ from typing import Any, Callable
 
 import yaml
 
-from .errors import BuildFailed, ContentError, did_you_mean, relative_to_cwd
+from .errors import BuildFailed, ContentError, command_name, did_you_mean, relative_to_cwd
 from .assets import CheckedPage, LinkChecker, find_assets
 from .extensions import fence_spans
 from .markup import MarkupError, render_article, render_inline, render_many, render_markdown, render_text
@@ -259,7 +259,7 @@ def split_front_matter(text: str, path: Path) -> tuple[str, int, str, int]:
     """Split a file into (yaml text, its first line, body, the body's first line)."""
     if not text.strip():
         raise ContentError(path, 1, "the file is empty",
-                           f"{FRONT_MATTER_EXAMPLE}; 'python build.py new' writes a starter file")
+                           f"{FRONT_MATTER_EXAMPLE}; '{command_name()} new' writes a starter file")
     lines = text.split("\n")
     if lines[0].strip() != "---":
         raise ContentError(path, 1, "the file does not start with front matter",
@@ -698,7 +698,7 @@ def assemble_site(config: SiteConfig, discovery: Discovery, pages: list[Page], a
         categories.append(replace(category, pages=tuple(p for s in subjects for p in s.pages), subjects=subjects))
     if not errors and not categories:
         errors.append(ContentError(shown_root, None, "there is no content to build",
-                                   "add a file with 'python build.py new <category>/<topic>'"))
+                                   f"add a file with '{command_name()} new <category>/<topic>'"))
     categories = resolve_related(categories, errors)
     if errors:
         raise BuildFailed(errors)

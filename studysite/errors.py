@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -57,3 +58,13 @@ def relative_to_cwd(path: Path) -> Path:
         return path.resolve().relative_to(Path.cwd().resolve())
     except ValueError:
         return path
+
+
+def command_name() -> str:
+    """The command as the person typed it, for messages that tell them what to run next."""
+    program = Path(sys.argv[0]) if sys.argv and sys.argv[0] else Path()
+    if program.name == "build.py":
+        return "python build.py"
+    if program.name == "__main__.py" and program.parent.name == "studysite":
+        return "python -m studysite"
+    return "studysite"

@@ -237,6 +237,8 @@ class SiteConfig:
     repo_url: str = ""
     language: str = "en"
     raw_html: str = "allow"
+    extra_css: tuple[str, ...] = ()  # paths under static/, linked on every page after the theme's
+    extra_js: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -16,17 +16,16 @@ from . import __version__
 from .errors import BuildFailed, ContentError, relative_to_cwd
 from .markup import html_to_text
 from .model import Difficulty, Kind, Page, Question, Site, slugify
-
-STATIC_PREFIX = "static"
+from .theme import STATIC_PREFIX, template_folders, theme_loader
 SEARCH_INDEX = "search-index.js"
 # Long answers are cut in the index: enough text to find them, a bounded download.
 SEARCH_TEXT_LIMIT = 1000
 
 
-def make_environment(templates_dir: Path) -> jinja2.Environment:
-    """The Jinja environment: strict about undefined names, escaping by default."""
+def make_environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
+    """The Jinja environment over the theme's layers: strict about undefined names, escaping by default."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        loader=theme_loader(template_dirs),
         autoescape=jinja2.select_autoescape(["html"]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -49,15 +48,6 @@ def relative_url(from_path: str, to_path: str) -> str:
     else:
         url = "../" * from_path.count("/") + target  # every page sits at most a few folders deep
     return f"{url}#{fragment}" if fragment else url
-
-
-def read_static(static_dir: Path) -> dict[str, bytes]:
-    """Every file under static/, keyed by its output path."""
-    files = {}
-    for source in sorted(static_dir.rglob("*")):
-        if source.is_file() and not source.name.startswith("."):
-            files[f"{STATIC_PREFIX}/{source.relative_to(static_dir).as_posix()}"] = source.read_bytes()
-    return files
 
 
 def search_entry(page: Page) -> bytes:
@@ -174,7 +164,9 @@ def render_pages(site: Site, env: jinja2.Environment, plan: list[PlannedOutput],
                  emit: Callable[[str, bytes], None]) -> list[tuple[ContentError, str]]:
     """Render the planned pages one by one, handing each to `emit`; returns template problems, not raises."""
     versions = asset_versions(static_files)
-    stylesheet = static_files.get(f"{STATIC_PREFIX}/style.css", b"").decode("utf-8")
+    # For pages that must stand alone (404.html): the theme's styles, then the site's extra_css.
+    stylesheet = "\n".join(static_files.get(f"{STATIC_PREFIX}/{name}", b"").decode("utf-8")
+                           for name in ("style.css", *site.config.extra_css))
     problems = []
     for item in plan:
         url = _url_helper(item.path)
@@ -245,24 +237,25 @@ def _page_list(pages: list[str]) -> str:
 
 def template_error(exc: jinja2.TemplateError, env: jinja2.Environment) -> ContentError:
     """Point a Jinja error at the template file and line."""
-    templates_dir = Path(env.loader.searchpath[0])  # type: ignore[union-attr]
+    folders = template_folders(env)
     if isinstance(exc, jinja2.TemplateSyntaxError):
-        path = Path(exc.filename) if exc.filename else templates_dir / (exc.name or "?")
+        path = Path(exc.filename) if exc.filename else folders[0] / (exc.name or "?")
         return ContentError(relative_to_cwd(path), exc.lineno, f"template syntax error: {exc.message}",
                             "fix the Jinja tag on this line; every {% block %} and {% if %} needs its {% end... %}")
     if isinstance(exc, jinja2.TemplateNotFound):
-        return ContentError(relative_to_cwd(templates_dir), None, f"template '{exc.name}' not found",
+        return ContentError(relative_to_cwd(folders[0]), None, f"template '{exc.name}' not found",
                             f"create {exc.name} in the templates folder or fix the name that includes it")
-    path, line = _template_frame(exc, templates_dir)
+    path, line = _template_frame(exc, folders)
     hint = ("templates get: site, page, category, url, asset, tag_url, difficulties; "
             "check the name's spelling or guard it with 'is defined'")
     return ContentError(relative_to_cwd(path), line, exc.message or str(exc), hint)
 
 
-def _template_frame(exc: BaseException, templates_dir: Path) -> tuple[Path, int | None]:
+def _template_frame(exc: BaseException, folders: tuple[Path, ...]) -> tuple[Path, int | None]:
     """The innermost traceback frame that belongs to a template file."""
-    found: tuple[Path, int | None] = (templates_dir, None)
+    found: tuple[Path, int | None] = (folders[0], None)
+    resolved = [folder.resolve() for folder in folders]
     for frame in traceback.extract_tb(exc.__traceback__):
-        if frame.filename and Path(frame.filename).resolve().is_relative_to(templates_dir.resolve()):
+        if frame.filename and any(Path(frame.filename).resolve().is_relative_to(f) for f in resolved):
             found = (Path(frame.filename), frame.lineno)
     return found

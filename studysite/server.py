@@ -210,19 +210,25 @@ def serve(project: Project, host: str = "127.0.0.1", port: int = 8000) -> int:
                 self.set_header("Cache-Control", "no-cache")
 
     output_dir = str(project.output.resolve())
+    watched = sorted({project.content.resolve(), *(f.resolve() for f in (*project.templates, *project.static))},
+                     key=lambda folder: -len(str(folder)))
 
     class SourceEvents(FileSystemEventHandler):
         def on_any_event(self, event) -> None:
             if event.event_type in ("opened", "closed_no_write"):
                 return
             path = str(getattr(event, "dest_path", "") or event.src_path)
-            if "/." in path or path.endswith(("~", ".swp", ".tmp")) or path.startswith(output_dir):
-                return  # editors' and our own temporary files, and our own output
+            if path.startswith(output_dir) or path.endswith(("~", ".swp", ".tmp")):
+                return  # our own output, and editors' temporary files
+            # Hidden files count from the watched folder down: a project may itself sit in ~/.local/...
+            inside = next((path[len(str(f)):] for f in watched if path.startswith(str(f))), path)
+            if "/." in inside:
+                return
             rebuilder.notify(path)
 
     observer = Observer()
     events = SourceEvents()
-    for folder in {project.content.resolve(), project.templates.resolve(), project.static.resolve()}:
+    for folder in watched:
         observer.schedule(events, str(folder), recursive=True)
     observer.schedule(events, str(project.root.resolve()), recursive=False)  # site.yml
     observer.start()

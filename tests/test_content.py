@@ -240,7 +240,7 @@ def test_empty_file(text):
     assert errors_of(text) == [
         "nn/topic.md:1: the file is empty\n"
         "  hint: start the file with '---', then 'title: Your title', then '---'; "
-        "'python build.py new' writes a starter file"
+        "'studysite new' writes a starter file"
     ]
 
 
@@ -644,7 +644,7 @@ def test_reserved_category_folder(content, folder):
 def test_empty_content_folder(content):
     assert failures(content({})) == [
         "content: there is no content to build\n"
-        "  hint: add a file with 'python build.py new <category>/<topic>'"
+        "  hint: add a file with 'studysite new <category>/<topic>'"
     ]
 
 
@@ -668,7 +668,7 @@ def test_errors_from_several_files_are_collected(content):
         f"content/nn/a.md:4: question 'What is X?' has no difficulty\n  hint: {DIFFICULTY_HINT}",
         "content/nn/c.md:1: the file is empty\n"
         "  hint: start the file with '---', then 'title: Your title', then '---'; "
-        "'python build.py new' writes a starter file",
+        "'studysite new' writes a starter file",
         "content/opt/_category.yml:1: 'order' must be a whole number, not 'first'\n"
         "  hint: for example order: 2 (lower numbers come first)",
         "content/stray.md: content files must sit in a category folder\n"

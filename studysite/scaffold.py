@@ -1,0 +1,145 @@
+"""Starter files: a page to edit (`new`) and a whole site repository that builds and deploys (`init`)."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from . import __version__
+from .errors import ContentError, command_name, relative_to_cwd
+from .model import Kind
+
+# Scaffold templates, in the theme's scaffold/ folder (a site can override them as any template).
+PAGE_SCAFFOLDS = {Kind.INTERVIEW: "scaffold/topic.md", Kind.MCQ: "scaffold/quiz.md",
+                  Kind.TUTORIAL: "scaffold/tutorial.md"}
+SUFFIXES = {Kind.INTERVIEW: "", Kind.MCQ: ".mcq", Kind.TUTORIAL: ".tutorial"}
+PAGE_NAME = re.compile(r"([a-z0-9][a-z0-9-]*)/([a-z0-9][a-z0-9-]*)")
+# What a new site holds besides its content: output file -> scaffold template.
+SITE_FILES = {"site.yml": "scaffold/site.yml", ".gitignore": "scaffold/gitignore",
+              ".github/workflows/pages.yml": "scaffold/pages.yml"}
+STARTER_CATEGORY = "getting-started"
+STARTER_SUBJECT = "studysite-basics"
+# An existing folder may hold these and still take a new site: what a new GitHub repository starts with.
+ALLOWED_IN_NEW_SITE = re.compile(r"\.git|README(\..*)?|LICENSE(\..*)?|COPYING(\..*)?", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class PageName:
+    """What `new` was asked for: category/topic and the page kind."""
+
+    category: str
+    topic: str
+    kind: Kind
+
+    @property
+    def file(self) -> str:
+        return f"{self.category}/{self.topic}{SUFFIXES[self.kind]}.md"
+
+
+def parse_page_name(text: str, kind: Kind | None) -> PageName:
+    """'nn/gradients', 'nn/gradients.mcq' or 'nn/gradients.tutorial.md' (with an optional --kind) -> PageName."""
+    name = text.removesuffix(".md")
+    named_kind = next((k for k, suffix in SUFFIXES.items() if suffix and name.endswith(suffix)), None)
+    if named_kind is not None:
+        name = name.removesuffix(SUFFIXES[named_kind])
+    match = PAGE_NAME.fullmatch(name)
+    if not match:
+        raise ContentError(text, None, "the name must look like <category>/<topic>",
+                           "use lowercase letters, digits and hyphens, for example "
+                           f"'{command_name()} new optimization/adam' (add --kind mcq or --kind tutorial "
+                           "for a quiz or a tutorial)")
+    if kind is not None and named_kind is not None and kind is not named_kind:
+        raise ContentError(text, None, f"the name says {named_kind.value} but --kind says {kind.value}",
+                           f"drop one of them, for example '{command_name()} new {name}{SUFFIXES[kind]}'")
+    return PageName(match[1], match[2], kind or named_kind or Kind.INTERVIEW)
+
+
+def page_text(env, name: PageName) -> str:
+    """The starter text of a new page, from the scaffold template of its kind."""
+    return env.get_template(PAGE_SCAFFOLDS[name.kind]).render(
+        title=name.topic.replace("-", " ").capitalize(),
+        category=name.category, category_title=name.category.replace("-", " ").title(),
+        subject=name.topic, command=command_name(), starter=False)
+
+
+def write_new(path: Path, text: str) -> None:
+    """Create a file that must not exist yet (exclusive create: never overwrites, even in a race)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("x", encoding="utf-8", newline="\n") as file:
+        file.write(text)
+
+
+def check_new_site_folder(target: Path) -> None:
+    """Refuse a folder that already holds anything a site could clash with."""
+    shown = relative_to_cwd(target)
+    if target.exists() and not target.is_dir():
+        raise ContentError(shown, None, "this is a file, not a folder",
+                           f"choose a new folder, for example '{command_name()} init my-notes'")
+    if not target.is_dir():
+        return
+    present = sorted(p.name for p in target.iterdir() if not ALLOWED_IN_NEW_SITE.fullmatch(p.name))
+    if present:
+        listed = ", ".join(present[:5]) + (f" and {len(present) - 5} more" if len(present) > 5 else "")
+        raise ContentError(shown, None, f"the folder is not empty (it has {listed}); nothing was written",
+                           f"run init in a new or empty folder, for example '{command_name()} init my-notes'; "
+                           "to add pages to an existing site, use "
+                           f"'{command_name()} new <category>/<topic>'")
+
+
+def site_files(env, title: str, install: str) -> dict[str, str]:
+    """Every file of a new site: settings, workflow, and a topic, a quiz and a tutorial that teach the format."""
+    values = dict(title=title, install=install, version=__version__, command=command_name(),
+                  category=STARTER_CATEGORY, subject=STARTER_SUBJECT)
+    files = {path: env.get_template(template).render(values) for path, template in SITE_FILES.items()}
+    files[f"content/{STARTER_CATEGORY}/_category.yml"] = env.get_template("scaffold/category.yml").render(values)
+    for kind in Kind:
+        name = PageName(STARTER_CATEGORY, STARTER_SUBJECT, kind)
+        files[f"content/{name.file}"] = env.get_template(PAGE_SCAFFOLDS[kind]).render(
+            values, title="Studying with studysite", category_title="Getting Started", starter=True)
+    return files
+
+
+def install_requirement() -> tuple[str, bool]:
+    """How CI should install the studysite that runs now, and whether that is known to work there.
+
+    A Git install gives its URL at the exact commit; a local checkout gives its Git remote at its
+    commit; an install from an index gives the version.
+    """
+    try:
+        distribution = metadata.distribution("studysite")
+        direct = json.loads(distribution.read_text("direct_url.json") or "null")
+    except (metadata.PackageNotFoundError, ValueError):
+        direct = None
+    if direct is None:
+        return f"studysite=={__version__}", True
+    url = direct.get("url", "")
+    vcs = direct.get("vcs_info")
+    if vcs and vcs.get("vcs") == "git":
+        commit = vcs.get("commit_id") or vcs.get("requested_revision")
+        return f"studysite @ git+{url}" + (f"@{commit}" if commit else ""), True
+    if url.startswith(("https://", "http://")):
+        return f"studysite @ {url}", True
+    if url.startswith("file://"):
+        remote = _git_remote(Path(url.removeprefix("file://")))
+        if remote:
+            return f"studysite @ git+{remote[0]}@{remote[1]}", True
+    return f"studysite=={__version__}", False
+
+
+def _git_remote(folder: Path) -> tuple[str, str] | None:
+    """The public https URL of a checkout's origin and its current commit, if it has them."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True,
+                              timeout=10, check=True).stdout.strip()
+    try:
+        remote, commit = git("remote", "get-url", "origin"), git("rev-parse", "HEAD")
+    except (OSError, subprocess.SubprocessError):
+        return None
+    ssh = re.fullmatch(r"git@([\w.-]+):(.+)", remote)
+    if ssh:
+        remote = f"https://{ssh[1]}/{ssh[2]}"
+    return (remote, commit) if remote.startswith("https://") and re.fullmatch(r"[0-9a-f]{40}", commit) else None

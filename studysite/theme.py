@@ -1,0 +1,61 @@
+"""The bundled theme and the lookup that lets a site override one template or static file of it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # Jinja loads only when something renders: a no-op build never needs it
+    import jinja2
+
+# Where the wheel carries the theme (pyproject.toml maps the top-level templates/ and static/ here).
+_PACKAGED = Path(__file__).resolve().parent / "default_theme"
+# An editable install or a plain checkout runs from the source tree, where the theme is top-level.
+_CHECKOUT = Path(__file__).resolve().parent.parent
+
+# A site template reaches the bundled one of the same name through this prefix:
+# {% extends "studysite/topic.html" %} in the site's templates/topic.html.
+THEME_PREFIX = "studysite"
+STATIC_PREFIX = "static"  # the output folder of static files
+
+
+def bundled(name: str) -> Path:
+    """The bundled theme's `templates` or `static` folder, in a wheel as in a source checkout."""
+    packaged = _PACKAGED / name
+    return packaged if packaged.is_dir() else _CHECKOUT / name
+
+
+def layers(own: Path, name: str) -> tuple[Path, ...]:
+    """The folders to look in, most specific first: the site's own (when it has one), then the bundled."""
+    theme = bundled(name)
+    if own.is_dir() and own.resolve() != theme.resolve():
+        return (own, theme)
+    return (theme,)
+
+
+def theme_loader(template_dirs: tuple[Path, ...]) -> jinja2.BaseLoader:
+    """Each template from the first folder that has it; the bundled ones also under 'studysite/'."""
+    import jinja2
+
+    folders = [jinja2.FileSystemLoader(str(folder)) for folder in template_dirs]
+    return jinja2.ChoiceLoader([*folders, jinja2.PrefixLoader({THEME_PREFIX: folders[-1]})])
+
+
+def template_folders(env: jinja2.Environment) -> tuple[Path, ...]:
+    """The folders an environment made by theme_loader looks in, most specific first."""
+    import jinja2
+
+    loaders = env.loader.loaders if isinstance(env.loader, jinja2.ChoiceLoader) else [env.loader]
+    return tuple(Path(folder) for loader in loaders if isinstance(loader, jinja2.FileSystemLoader)
+                 for folder in loader.searchpath)
+
+
+def read_static(static_dirs: tuple[Path, ...]) -> dict[str, bytes]:
+    """Every static file keyed by its output path (static/...); a site's file replaces the bundled one."""
+    files: dict[str, bytes] = {}
+    for folder in reversed(static_dirs):  # bundled first, so the site's own files win
+        for source in folder.rglob("*"):
+            relative = source.relative_to(folder)
+            if source.is_file() and not any(part.startswith(".") for part in relative.parts):
+                files[f"{STATIC_PREFIX}/{relative.as_posix()}"] = source.read_bytes()
+    return dict(sorted(files.items()))
