@@ -34,7 +34,13 @@ def make_environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
     )
     env.globals.update(difficulties=list(Difficulty), kinds=list(Kind), studysite_version=__version__)
     env.filters["slugify"] = slugify
+    env.filters["count_of"] = count_of
     return env
+
+
+def count_of(count: int, noun: str) -> str:
+    """'1 question', '2 questions': the count_of filter, `{{ n | count_of('question') }}`."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def relative_url(from_path: str, to_path: str) -> str:
