@@ -27,7 +27,8 @@ if TYPE_CHECKING:
     import jinja2
 
     from .assets import CheckedPage
-    from .content import Discovery, Source
+    from .discovery import Discovery
+    from .pages import Source
     from .model import Page, Site
 
 CACHE_DIR = ".studysite-cache"
@@ -169,7 +170,7 @@ def parse_sources(sources: list[Source], raw_html: str,
 
         from .markup import warm_up
 
-        for module in (".content", ".render"):  # Markdown, Pygments, YAML, Jinja
+        for module in (".assembly", ".render"):  # Markdown, Pygments, YAML, Jinja
             importlib.import_module(module, __package__)
         warm_up(raw_html)
     with _frozen_heap(), ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
@@ -197,7 +198,7 @@ def parse_for_build(source: Source, raw_html: str) -> Page | list[ContentError]:
     """Parse a content file and make its search-index entry while the worker has it at hand."""
     from dataclasses import replace
 
-    from .content import parse_source
+    from .pages import parse_source
     from .model import Page
     from .render import search_entry
 
@@ -342,7 +343,7 @@ class Builder:
         """Parse (what changed) and assemble the site; returns it with the static files and a render key."""
         from .assets import LinkChecker
         from .config import load_config
-        from .content import assemble_site
+        from .assembly import assemble_site
         from .model import Page
         from .render import asset_versions
         from .theme import read_static
@@ -385,7 +386,7 @@ class Builder:
     def _discover(self, inputs: dict[str, tuple[int, int]] | None) -> tuple[Discovery, dict[str, Path]]:
         """Categories, content files and assets; unchanged while no file is added, removed or renamed."""
         from .assets import find_assets
-        from .content import discover_content
+        from .discovery import discover_content
 
         content = self.project.content
         if inputs is None or not content.is_dir():

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .builder import CONFIG_FILE
-from .content import Field, as_text, as_text_list, convert_fields, convert_title, load_yaml, read_text
+from .frontmatter import Field, as_text, as_text_list, convert_fields, convert_title, load_yaml, read_text
 from .errors import BuildFailed, did_you_mean, relative_to_cwd
 from .markup import RAW_HTML_MODES
 from .model import SiteConfig

@@ -6,7 +6,7 @@ import difflib
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Callable, Iterable
 
 
 @dataclass(frozen=True)
@@ -68,3 +68,14 @@ def command_name() -> str:
     if program.name == "__main__.py" and program.parent.name == "studysite":
         return "python -m studysite"
     return "studysite"
+
+
+def collect_errors(errors: list[ContentError], action: Callable[[], Any]) -> Any:
+    """Run one parsing step; keep its errors for the report and go on with the next."""
+    try:
+        return action()
+    except ContentError as error:
+        errors.append(error)
+    except BuildFailed as failed:
+        errors.extend(failed.errors)
+    return None

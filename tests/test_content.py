@@ -6,16 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from studysite.content import (
-    collect_tags,
-    load_site,
-    load_yaml,
-    parse_page,
-    parse_question_heading,
-    read_text,
-    split_front_matter,
-    split_questions,
-)
+from studysite.assembly import collect_tags, load_site
+from studysite.frontmatter import load_yaml, read_text, split_front_matter
+from studysite.pages import parse_page
+from studysite.questions import parse_question_heading, split_questions
 from studysite.errors import BuildFailed, ContentError, did_you_mean, format_report
 from studysite.model import Category, Difficulty, Page, SiteConfig
 

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from studysite.content import load_site, parse_page, split_options
+from studysite.assembly import load_site
+from studysite.pages import parse_page
+from studysite.questions import split_options
 from studysite.errors import BuildFailed, ContentError
 from studysite.markup import render_markdown
 from studysite.model import Kind, SiteConfig

@@ -7,7 +7,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from studysite.content import parse_page
+from studysite.pages import parse_page
 from studysite.errors import BuildFailed, ContentError
 from studysite.markup import MarkupError, render_markdown
 

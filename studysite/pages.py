@@ -1,0 +1,145 @@
+"""One content file -> a Page, and a category folder -> a Category."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .errors import BuildFailed, ContentError, collect_errors
+from .frontmatter import (CATEGORY_FIELDS, PAGE_FIELDS, convert_fields, item_lines, key_lines, load_yaml,
+                          read_text, split_front_matter)
+from .markup import render_article, render_text
+from .model import Category, Kind, Page, Question, slugify
+from .questions import (has_difficulty_marker, parse_questions, prerendered, render_at, split_question_tags,
+                        split_questions)
+
+CATEGORY_FILE = "_category.yml"
+RESERVED_PAGE_SLUGS = {"index"}  # index.html is the category page
+# A file name's last suffix may name its kind: gradients.mcq.md, gradients.tutorial.md.
+KIND_SUFFIXES = {f".{kind.value}": kind for kind in Kind if kind is not Kind.INTERVIEW}
+
+
+def kind_of_stem(stem: str) -> tuple[str, Kind | None]:
+    """'gradients.mcq' -> ('gradients', Kind.MCQ); 'gradients' -> ('gradients', None)."""
+    for suffix, kind in KIND_SUFFIXES.items():
+        if stem.endswith(suffix) and len(stem) > len(suffix):
+            return stem[: -len(suffix)], kind
+    return stem, None
+
+
+def parse_page(text: str, path: Path, category: str, stem: str, raw_html: str = "allow") -> Page:
+    """Parse one content file's text into a Page.
+
+    Raises ContentError when the file cannot be read as front matter plus body, and
+    BuildFailed with every problem found once it can.
+    """
+    yaml_text, yaml_line, body, body_line = split_front_matter(text, path)
+    data = load_yaml(yaml_text, path, yaml_line)
+    values, errors = convert_fields(data, PAGE_FIELDS, path, yaml_text, yaml_line)
+    lines_of = key_lines(yaml_text, yaml_line)
+    if "title" not in data:
+        errors.append(ContentError(path, 1, "the front matter has no 'title'",
+                                   "add a line 'title: Your title' between the '---' lines"))
+    subject, suffix_kind = kind_of_stem(stem)
+    kind = values.pop("kind", None)
+    if kind and suffix_kind and kind is not suffix_kind:
+        errors.append(ContentError(path, lines_of.get("kind"), f"'kind: {kind.value}' contradicts the file name",
+                                   f"the name ends in .{suffix_kind.value}.md; change one so they agree"))
+    kind = kind or suffix_kind or Kind.INTERVIEW
+    if values.get("takeaways") and kind is not Kind.TUTORIAL:
+        errors.append(ContentError(path, lines_of.get("takeaways"), "'takeaways' is only for tutorials",
+                                   "remove it, or make this page a tutorial with 'kind: tutorial'"))
+    values["related"] = item_lines(yaml_text, yaml_line, "related", values.get("related", ()))
+    try:
+        intro, raw_questions = split_questions(body, body_line, path)
+    except ContentError as error:  # an unclosed fence: report it with the front matter's problems
+        raise BuildFailed([*errors, error]) from None
+    questions: tuple[Question, ...] = ()
+    if kind is Kind.TUTORIAL:
+        errors += [ContentError(path, q.line, "a tutorial has no questions, but this heading has a difficulty marker",
+                                "remove the marker to make it a section heading, or use 'kind: interview' or 'kind: mcq'")
+                   for q in raw_questions if has_difficulty_marker(q.heading)]
+        if not body.strip():
+            errors.append(ContentError(path, body_line, "the tutorial is empty", "write the article below the front matter"))
+        try:
+            values["body_html"], values["toc"] = render_at(render_article, body, path, body_line, raw_html)
+        except ContentError as error:
+            errors.append(error)
+    else:
+        answers = [split_question_tags(q.answer)[1] for q in raw_questions] if kind is Kind.INTERVIEW else []
+        render_block = prerendered([intro, *answers], raw_html)
+        questions, question_errors = parse_questions(raw_questions, path, kind, raw_html, render_block)
+        errors += question_errors
+        if not raw_questions:
+            hint = ("add questions as level-2 headings ending in a difficulty, for example "
+                    "'## What is X? [easy]'; for an article without questions, use 'kind: tutorial'")
+            errors.append(ContentError(path, body_line, "the page has no questions", hint))
+        try:
+            values["intro_html"] = render_at(render_block, intro, path, body_line, raw_html) if intro.strip() else ""
+        except ContentError as error:
+            errors.append(error)
+    slug = values.pop("slug", None) or slugify(stem)
+    if slug in RESERVED_PAGE_SLUGS or not slug:
+        errors.append(ContentError(path, lines_of.get("slug"), f"a page cannot be named '{slug or stem}'",
+                                   "rename the file or set another 'slug:' in the front matter"))
+    if errors:
+        raise BuildFailed(errors)
+    values["tags"] = _merge_tags(values.get("tags", ()), questions)
+    canonical = {slugify(t) or t: t for t in values["tags"]}
+    questions = tuple(replace(q, tags=tuple(dict.fromkeys(canonical[slugify(t) or t] for t in q.tags)))
+                      for q in questions)
+    return Page(source_path=path, category=category, slug=slug, questions=questions, kind=kind,
+                subject=slugify(subject) or slug, tip_html=render_text(values.get("tip", "")),
+                checklist_html=tuple(map(render_text, values.get("checklist", ()))),
+                takeaways_html=tuple(map(render_text, values.get("takeaways", ()))), **values)
+
+
+def load_category(folder: Path, shown: Path) -> Category:
+    """A category from its folder and optional _category.yml."""
+    slug = slugify(folder.name)
+    title = folder.name.replace("-", " ").replace("_", " ").strip().title()
+    meta_path = folder / CATEGORY_FILE
+    if not meta_path.exists():
+        return Category(slug=slug, title=title)
+    meta_shown = shown / CATEGORY_FILE
+    text = read_text(meta_path, meta_shown)
+    data = load_yaml(text, meta_shown, 1)
+    values, errors = convert_fields(data, CATEGORY_FIELDS, meta_shown, text, 1)
+    if errors:
+        raise BuildFailed(errors)
+    return Category(slug=slug, **{"title": title, **values})
+
+
+def _merge_tags(page_tags: tuple[str, ...], questions: tuple[Question, ...]) -> tuple[str, ...]:
+    """The page's tags followed by any tag only its questions name, each once by slug."""
+    merged: dict[str, str] = {}
+    for tag in (*page_tags, *(t for q in questions for t in q.tags)):
+        merged.setdefault(slugify(tag) or tag, tag)
+    return tuple(merged.values())
+
+
+@dataclass(frozen=True)
+class Source:
+    """A content file found in a category folder: where it is, and how errors name it."""
+
+    path: Path
+    shown: Path
+    category: str
+
+
+def source_hash(text: str, raw_html: str) -> str:
+    """What a parsed page depends on besides the code: its text and the raw-HTML mode."""
+    return hashlib.sha1(f"{raw_html}\0{text}".encode("utf-8")).hexdigest()
+
+
+def parse_source(source: Source, raw_html: str = "allow") -> Page | list[ContentError]:
+    """Read and parse one content file: the Page, or every problem in it (picklable, for worker processes)."""
+    errors: list[ContentError] = []
+    text = collect_errors(errors, lambda: read_text(source.path, source.shown))
+    if text is None:
+        return errors
+    page = collect_errors(errors, lambda: parse_page(text, source.shown, source.category, source.path.stem, raw_html))
+    if page is None:
+        return errors
+    return replace(page, source_hash=source_hash(text, raw_html))

@@ -1,0 +1,218 @@
+"""Questions inside a page's body: splitting at headings, difficulty markers, tags, quiz options, ids."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from .errors import ContentError, did_you_mean
+from .extensions import fence_spans
+from .markup import MarkupError, render_inline, render_many, render_markdown
+from .model import Difficulty, Kind, Option, Question, slugify
+
+DIFFICULTY_HINT = "end the heading with [easy], [medium] or [hard], for example '## What is X? [easy]'"
+OPTIONS_HINT = "list the options as a Markdown task list: '- [ ] a wrong option' and '- [x] the right one'"
+
+
+_QUESTION_HEADING = re.compile(r"^##(?!#)(?:[ \t]+(.*?))?[ \t]*$")
+_MARKER = re.compile(r"^(?P<text>.*?)[ \t]*\[(?P<marker>[^\[\]]*)\][ \t]*(?:\{#(?P<id>[^}]*)\})?$")
+_QUESTION_TAGS = re.compile(r"^\s*\n*tags[ \t]*:[ \t]*(?P<tags>[^\n]*)(?:\n|$)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _RawQuestion:
+    heading: str
+    line: int
+    answer: str
+
+
+def split_questions(body: str, body_line: int, path: Path) -> tuple[str, list[_RawQuestion]]:
+    """Split the body at level-2 headings outside code fences -> (intro, raw questions)."""
+    intro: list[str] = []
+    questions: list[tuple[str, int, list[str]]] = []
+    lines = body.split("\n")
+    in_code, unclosed = fence_spans(lines)
+    if unclosed is not None:
+        fence, opened = unclosed
+        raise ContentError(path, body_line + opened, "this code block is never closed",
+                           f"add a closing line '{fence}' after the code")
+    for offset, (line, is_code) in enumerate(zip(lines, in_code)):
+        heading = None if is_code else _QUESTION_HEADING.match(line)
+        if heading is not None:
+            questions.append((heading.group(1) or "", body_line + offset, []))
+            continue
+        (questions[-1][2] if questions else intro).append(line)
+    return "\n".join(intro), [_RawQuestion(h, n, "\n".join(a)) for h, n, a in questions]
+
+
+def parse_question_heading(heading: str, path: Path, line: int) -> tuple[str, Difficulty, str]:
+    """'What is X? [easy] {#x}' -> ('What is X?', Difficulty.EASY, 'x')."""
+    match = _MARKER.match(heading)
+    if match is None:
+        raise ContentError(path, line, f"question '{heading}' has no difficulty", DIFFICULTY_HINT)
+    marker = match.group("marker").strip().lower()
+    choices = [d.value for d in Difficulty]
+    if marker not in choices:
+        raise ContentError(path, line, f"unknown difficulty '{match.group('marker')}'",
+                           f"use easy, medium or hard{did_you_mean(marker, choices)}")
+    text = match.group("text").strip()
+    if not text:
+        raise ContentError(path, line, "the question heading has no text",
+                           "write the question before the marker: '## What is X? [easy]'")
+    explicit_id = (match.group("id") or "").strip()
+    if match.group("id") is not None and not re.fullmatch(r"[A-Za-z0-9][\w-]*", explicit_id):
+        raise ContentError(path, line, f"invalid question id '{{#{explicit_id}}}'",
+                           "use letters, digits and hyphens, for example {#vanishing-gradients}")
+    return text, Difficulty(marker), explicit_id
+
+
+def has_difficulty_marker(heading: str) -> bool:
+    """Whether a level-2 heading ends in a [marker], as questions do."""
+    return _MARKER.match(heading) is not None
+
+
+def split_question_tags(answer: str) -> tuple[tuple[str, ...], str, int]:
+    """An answer whose first line is 'Tags: a, b' -> (('a', 'b'), the rest, lines taken away)."""
+    match = _QUESTION_TAGS.match(answer)
+    if match is None:
+        return (), answer, 0
+    tags = tuple(dict.fromkeys(t.strip() for t in match.group("tags").split(",") if t.strip()))
+    return tags, answer[match.end():], answer[:match.end()].count("\n")
+
+
+_OPTION = re.compile(r"^ {0,3}[-*+][ \t]+\[(?P<mark>[ xX])\][ \t]*(?P<text>.*)$")
+_EXPLANATION_LABEL = re.compile(r"^\s*(?:\*\*)?explanation:?(?:\*\*)?:?[ \t]*", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _RawOption:
+    text: str
+    is_correct: bool
+    line: int
+
+
+def split_options(answer: str, first_line: int) -> tuple[str, list[_RawOption], str, int]:
+    """An MCQ body -> (prompt, the task-list options, the explanation after them, its first line)."""
+    lines = answer.split("\n")
+    start = next((i for i, line in enumerate(lines) if _OPTION.match(line)), None)
+    if start is None:
+        return answer, [], "", first_line
+    options: list[_RawOption] = []
+    index = start
+    while index < len(lines):
+        line = lines[index]
+        match = _OPTION.match(line)
+        if match:
+            options.append(_RawOption(match.group("text").strip(), match.group("mark") != " ", first_line + index))
+        elif not line.strip():
+            following = next((j for j in range(index, len(lines)) if lines[j].strip()), len(lines))
+            if following == len(lines) or not _OPTION.match(lines[following]):
+                break
+            index = following
+            continue
+        elif line.startswith(("  ", "\t")):  # an option's text continued on the next line
+            last = options[-1]
+            options[-1] = _RawOption(f"{last.text} {line.strip()}", last.is_correct, last.line)
+        else:
+            break
+        index += 1
+    while index < len(lines) and not lines[index].strip():
+        index += 1
+    explanation = _EXPLANATION_LABEL.sub("", "\n".join(lines[index:]).strip(), count=1)
+    return "\n".join(lines[:start]), options, explanation, first_line + index
+
+
+def _check_options(options: list[_RawOption], path: Path, line: int) -> list[ContentError]:
+    """Every problem with one MCQ question's options."""
+    if not options:
+        return [ContentError(path, line, "this quiz question has no options", OPTIONS_HINT)]
+    errors = []
+    if len(options) < 2:
+        errors.append(ContentError(path, line, "a quiz question needs at least two options", OPTIONS_HINT))
+    if not any(o.is_correct for o in options):
+        errors.append(ContentError(path, line, "no option is marked correct",
+                                   "mark each right option with [x], for example '- [x] sigmoid'"))
+    seen: dict[str, int] = {}
+    for option in options:
+        if not option.text:
+            errors.append(ContentError(path, option.line, "this option is empty", "write the option's text after [ ]"))
+        elif option.text.casefold() in seen:
+            errors.append(ContentError(path, option.line,
+                                       f"option '{option.text}' is listed twice (also on line {seen[option.text.casefold()]})",
+                                       "remove or reword one of them"))
+        seen.setdefault(option.text.casefold(), option.line)
+    return errors
+
+
+def render_at(render: Callable[[str, str], Any], text: str, path: Path, first_line: int, raw_html: str) -> Any:
+    """Render Markdown that starts at `first_line` of `path`; a bad formula becomes a ContentError there."""
+    try:
+        return render(text, raw_html)
+    except MarkupError as exc:
+        raise ContentError(path, first_line + exc.line_offset, exc.message, exc.hint) from None
+
+
+def prerendered(texts: list[str], raw_html: str) -> Callable[[str, str], str]:
+    """render_markdown, with `texts` converted ahead in one pass when they can be (see render_many)."""
+    texts = [text for text in texts if text.strip()]
+    done = dict(zip(texts, render_many(texts, raw_html) or ()))
+    return lambda text, mode: done[text] if text in done and mode == raw_html else render_markdown(text, mode)
+
+
+def parse_questions(raw: list[_RawQuestion], path: Path, kind: Kind = Kind.INTERVIEW,
+                    raw_html: str = "allow", render_block: Callable[[str, str], str] = render_markdown,
+                    ) -> tuple[tuple[Question, ...], list[ContentError]]:
+    """Turn raw heading+answer chunks into Questions with unique, stable ids."""
+    questions: list[Question] = []
+    errors: list[ContentError] = []
+    ids: dict[str, int] = {}
+    texts: dict[str, int] = {}
+    for number, item in enumerate(raw, start=1):
+        try:
+            text, difficulty, explicit_id = parse_question_heading(item.heading, path, item.line)
+        except ContentError as error:
+            errors.append(error)
+            continue
+        tags, answer, taken = split_question_tags(item.answer)
+        answer_line = item.line + 1 + taken
+        extra: dict[str, Any] = {}
+        try:
+            if kind is Kind.MCQ:
+                prompt, options, explanation, explanation_line = split_options(answer, answer_line)
+                errors += _check_options(options, path, item.line)
+                answer = ""
+                extra = {
+                    "prompt_html": render_at(render_markdown, prompt, path, answer_line, raw_html) if prompt.strip() else "",
+                    "options": tuple(Option(render_at(render_inline, o.text, path, o.line, raw_html), o.is_correct, o.line)
+                                     for o in options),
+                    "explanation_html": render_at(render_markdown, explanation, path, explanation_line, raw_html)
+                    if explanation else "",
+                }
+            extra["title_html"] = render_at(render_inline, text, path, item.line, raw_html)
+            extra["answer_html"] = render_at(render_block, answer, path, answer_line, raw_html) if answer else ""
+        except ContentError as error:
+            errors.append(error)
+            continue
+        if kind is not Kind.MCQ and not answer.strip():
+            errors.append(ContentError(path, item.line, f"question '{text}' has no answer",
+                                       "write the answer below the heading, before the next '## '"))
+        key = text.casefold()
+        if key in texts:
+            errors.append(ContentError(path, item.line,
+                                       f"question '{text}' already appears on line {texts[key]}",
+                                       "remove one copy or reword it"))
+        texts.setdefault(key, item.line)
+        base = "q-" + (explicit_id or slugify(text) or f"question-{number}")
+        if explicit_id and base in ids:
+            errors.append(ContentError(path, item.line, f"id '{{#{explicit_id}}}' is already used on line {ids[base]}",
+                                       "give each question its own id"))
+        question_id, suffix = base, 2
+        while question_id in ids:
+            question_id, suffix = f"{base}-{suffix}", suffix + 1
+        ids[question_id] = item.line
+        questions.append(Question(
+            id=question_id, title_text=text, difficulty=difficulty, line=item.line, tags=tags, **extra,
+        ))
+    return tuple(questions), errors
