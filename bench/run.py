@@ -66,7 +66,8 @@ def cold_build_memory(project: Path) -> tuple[float, float]:
 
 def in_process_edits(project: Path, runs: int) -> tuple[float, float]:
     """Median seconds for the dev server's path (one Builder kept in memory): topic edit, template edit."""
-    from studysite.builder import Builder, Project
+    from studysite.builder import Builder
+    from studysite.project import Project
 
     builder = Builder(Project(project, project / "content", project / "_site"))
     builder.build()

@@ -7,24 +7,10 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .builder import Builder, BuildResult, Project, render_project
+from .builder import Builder, plural, render_project
+from .project import Project
 from .errors import BuildFailed, ContentError, command_name, format_report, relative_to_cwd
 from .model import Site
-
-def summary_line(result: BuildResult, output: Path, verb: str = "Built") -> str:
-    """'Built 36 pages (6 topics, 63 questions) in 0.41 s -> _site/ (36 written, 0 unchanged, 0 removed)'."""
-    if result.up_to_date:
-        verb = "Up to date:"
-    stats = result.written
-    return (f"{verb} {plural(result.pages, 'page')} ({plural(result.topics, 'topic')}, "
-            f"{plural(result.questions, 'question')}) in {result.seconds:.2f} s -> {relative_to_cwd(output)}/"
-            f" ({stats.written} written, {stats.unchanged} unchanged, {stats.removed} removed)")
-
-
-def plural(count: int, noun: str) -> str:
-    """'1 topic', '2 topics'."""
-    return f"{count} {noun}{'' if count == 1 else 's'}"
-
 
 # --- Commands ---------------------------------------------------------------------------
 
@@ -39,9 +25,9 @@ def print_warnings(site: Site | None, notes: list[str] = ()) -> None:
 def command_build(project: Project, args: argparse.Namespace) -> int:
     builder = Builder(project, fresh=args.clean)
     result = builder.build()
-    builder.save_state()
-    print(summary_line(result, project.output))
-    print_warnings(result.site, builder.notes)
+    builder.cache.save()
+    print(result.summary(project.output))
+    print_warnings(result.site, builder.cache.notes)
     return 0
 
 

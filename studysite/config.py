@@ -7,14 +7,12 @@ from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
-from .builder import CONFIG_FILE
 from .frontmatter import Field, as_text, as_text_list, convert_fields, convert_title, load_yaml, read_text
 from .errors import BuildFailed, did_you_mean, relative_to_cwd
 from .markup import RAW_HTML_MODES
 from .model import SiteConfig
 from .theme import STATIC_PREFIX
 
-__all__ = ["CONFIG_FILE", "load_config"]
 
 
 def _convert_raw_html(field: Field) -> str:

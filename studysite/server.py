@@ -12,7 +12,8 @@ import time
 import traceback
 from pathlib import Path
 
-from .builder import Builder, Project
+from .builder import Builder
+from .project import Project
 from .errors import BuildFailed, format_report
 
 # Saves that arrive together (an editor's write-and-rename, a git checkout) make one rebuild.
@@ -74,8 +75,6 @@ class Rebuilder:
 
     def rebuild(self) -> None:
         """Build now; keep the last good site on failure and remember the report for the browser."""
-        from .cli import summary_line
-
         self.builds += 1
         before = self.error
         try:
@@ -93,8 +92,8 @@ class Rebuilder:
                 return  # an editor's stray event: nothing to show
             # First, so the browsers need not wait for the terminal or the cache.
             self.on_done(reload_path(result.written.changed, recovered=before is not None))
-            print(summary_line(result, self.builder.project.output, verb=self.verb), flush=True)
-            self.builder.save_state(background=True)
+            print(result.summary(self.builder.project.output, verb=self.verb), flush=True)
+            self.builder.cache.save(background=True)
         # The site's objects live as long as the server: keep the cyclic collector from walking
         # them again and again in the middle of the next rebuild.
         gc.freeze()
@@ -147,13 +146,11 @@ def serve(project: Project, host: str = "127.0.0.1", port: int = 8000) -> int:
     from watchdog.events import FileSystemEventHandler
     from watchdog.observers import Observer
 
-    from .cli import summary_line
-
     builder = Builder(project)
     try:
         result = builder.build()
-        builder.save_state()
-        print(summary_line(result, project.output), flush=True)
+        builder.cache.save()
+        print(result.summary(project.output), flush=True)
         first_error = None
         gc.freeze()
     except BuildFailed as failed:

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, run_cli, write_files
-from studysite.builder import Builder, Project
+from studysite.builder import Builder
+from studysite.project import Project
 from studysite.output import MARKER
 
 TOPIC = "---\ntitle: \"{title}\"\ntags: [{tags}]\nchecklist: [\"{title} point\"]\n---\n\n## What is {title}? [easy]\n\n{answer}\n"
@@ -102,7 +103,7 @@ def test_no_op_build_touches_nothing_and_loads_nothing(project, capsys):
     assert capsys.readouterr().out.startswith("Up to date: ")
     assert {p: p.stat().st_mtime_ns for p in (project / "_site").rglob("*")} == before
     builder = Builder(Project(project, project / "content", project / "_site"))
-    assert builder.build().up_to_date and builder._state is None  # the big cache file was never read
+    assert builder.build().up_to_date and builder.cache._state is None  # the big cache file was never read
 
 
 def test_deleted_output_is_rebuilt(project):
@@ -127,14 +128,21 @@ def test_a_damaged_cache_is_ignored_and_said(project, capsys, damage):
 
 def test_a_cache_from_another_version_is_not_used(project, monkeypatch):
     run_cli(project, "build")
-    monkeypatch.setattr("studysite.builder.CACHE_FORMAT", 999)
-    from studysite import builder
-    builder.cache_version.cache_clear()
-    fresh = Builder(Project(project, project / "content", project / "_site"))
-    assert fresh.manifest.inputs == {}  # ignored: everything is built again
-    result = fresh.build()
-    assert not result.up_to_date and result.rendered > 0
-    builder.cache_version.cache_clear()
+    from studysite import cache
+
+    # Any change to studysite's own code makes another version: no format number to forget to bump.
+    other_code = project.parent / "other-code"
+    other_code.mkdir()
+    (other_code / "changed.py").write_text("x = 1\n")
+    monkeypatch.setattr(cache, "PACKAGE", other_code)
+    cache.cache_version.cache_clear()
+    try:
+        fresh = Builder(Project(project, project / "content", project / "_site"))
+        assert fresh.cache.manifest.inputs == {}  # ignored: everything is built again
+        result = fresh.build()
+        assert not result.up_to_date and result.rendered > 0
+    finally:
+        cache.cache_version.cache_clear()
 
 
 def test_clean_flag_ignores_the_cache(project, capsys):
@@ -174,7 +182,7 @@ def test_clean_build_saves_a_cache_the_next_edit_uses(project, capsys):
 
 
 def test_parallel_parsing_and_rendering_give_what_one_process_gives(tmp_path, monkeypatch):
-    import studysite.builder as builder_module
+    import studysite.parallel as builder_module
 
     root = tmp_path / "big"
     write_files(root, {f"content/c{i % 7}/t{i:03}.md": TOPIC.format(title=f"T{i}", tags=f"A{i % 5}", answer=f"A {i}.")

@@ -1,0 +1,164 @@
+"""The build cache: what the last build read, parsed and wrote, kept between runs to redo only what changed."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import threading
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import __version__
+from .project import CACHE_DIR, Project
+
+if TYPE_CHECKING:
+    from .assets import CheckedPage
+    from .model import Page
+
+# The dev server saves its cache once the saves pause for this long.
+SAVE_DELAY_SECONDS = 2.0
+PACKAGE = Path(__file__).resolve().parent
+
+
+@lru_cache(maxsize=1)
+def cache_version() -> tuple:
+    """Everything besides the project's files whose change can change the output: studysite's own code
+    (every module, so the format can never go stale by a forgotten bump), its libraries, Python."""
+    code = hashlib.sha1()
+    for module in sorted(PACKAGE.glob("*.py")):
+        code.update(module.name.encode() + b"\0" + module.read_bytes())
+    libraries = []
+    for name in ("markdown", "pygments", "latex2mathml", "jinja2", "nh3", "pyyaml"):
+        try:
+            libraries.append(metadata.version(name))
+        except metadata.PackageNotFoundError:
+            libraries.append("?")
+    return (__version__, code.hexdigest(), *libraries, sys.version_info[:2])
+
+
+@dataclass
+class Manifest:
+    """What the last build read and wrote: enough to tell that nothing changed. Small, read first."""
+
+    version: tuple = ()
+    project: tuple = ()
+    inputs: dict[str, tuple[int, int]] = field(default_factory=dict)  # every input file: (size, mtime)
+    written: dict[str, tuple[int, int]] = field(default_factory=dict)  # output -> (size, mtime) as written
+    counts: tuple[int, int, int] = (0, 0, 0)  # pages, topics, questions
+
+
+@dataclass
+class BuildState:
+    """What the last successful build knew: enough to redo only what changed. Saved between runs."""
+
+    version: tuple = ()
+    project: tuple = ()
+    parsed: dict[str, tuple[tuple[int, int], str, Page]] = field(default_factory=dict)  # (stat, raw_html, page)
+    checked: dict[str, tuple[str, str, CheckedPage]] = field(default_factory=dict)  # (source hash, links fp, result)
+    fingerprints: dict[str, str] = field(default_factory=dict)  # output -> what it was rendered from
+
+
+class BuildCache:
+    """The cache of one project on disk: read on demand, written atomically, never trusted blindly."""
+
+    def __init__(self, project: Project, lock: threading.Lock, enabled: bool = True, fresh: bool = False):
+        """`enabled`: read and save it; `fresh`: save it, but start from nothing (build --clean)."""
+        self.project = project
+        self.enabled = enabled
+        self.notes: list[str] = []  # things worth telling the user, such as a cache that was unreadable
+        self._lock = lock  # the builder's: the cache is never written in the middle of a build
+        reads = enabled and not fresh
+        self.manifest = self._read(self._manifest_file, Manifest) if reads else Manifest()
+        self._state: BuildState | None = None if reads else BuildState()
+        self._saver: threading.Timer | None = None
+
+    def stamped_state(self) -> BuildState:
+        """The state, marked (with the manifest) as made by this studysite for this project."""
+        state = self.state
+        state.version = self.manifest.version = cache_version()
+        state.project = self.manifest.project = self.project.key
+        return state
+
+    @property
+    def _manifest_file(self) -> Path:
+        return self.project.cache_dir / "manifest.pickle"
+
+    @property
+    def _state_file(self) -> Path:
+        return self.project.cache_dir / "state.pickle"
+
+    def _read(self, path: Path, kind: type):
+        """A cache file, or a fresh empty one when it is missing, damaged or from another version."""
+        if not path.exists():
+            return kind()
+        try:
+            with path.open("rb") as file:
+                value = pickle.load(file)
+            if not isinstance(value, kind):
+                raise TypeError(f"not a {kind.__name__}")
+        except Exception as exc:  # any damage at all: the cache is only ever an optimisation
+            self.notes.append(f"note: the build cache in {CACHE_DIR}/ could not be read ({type(exc).__name__}); "
+                              "building everything")
+            return kind()
+        if value.version != cache_version() or value.project != self.project.key:
+            return kind()  # another studysite, library or output folder: start afresh
+        return value
+
+    @property
+    def state(self) -> BuildState:
+        """Parsed pages and fingerprints: loaded only when a build has something to do."""
+        if self._state is None:
+            self._state = self._read(self._state_file, BuildState)
+        return self._state
+
+    def save(self, background: bool = False) -> None:
+        """Write the cache (atomically); in the background for the dev server, so a reload need not wait."""
+        if not self.enabled:
+            return
+        manifest, state = self.manifest, self._state
+        cache_dir = self.project.cache_dir
+
+        def dump(value, path: Path) -> None:
+            temporary = path.with_suffix(f".{os.getpid()}.tmp")
+            with temporary.open("wb") as file:
+                pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, path)
+
+        def write() -> None:
+            try:
+                cache_dir.mkdir(exist_ok=True)
+                (cache_dir / ".gitignore").write_text("*\n")
+                if state is not None:
+                    dump(state, self._state_file)
+                dump(manifest, self._manifest_file)  # last: it vouches for the state beside it
+            except OSError:
+                pass  # a cache that cannot be saved only costs time on the next build
+
+        if self._saver is not None:
+            self._saver.cancel()
+        if background:
+            # The dev server: wait for a pause in the saves, then pickle in a forked child, which has
+            # its own interpreter lock, so serving the reloaded page never waits for the cache.
+            self._saver = threading.Timer(SAVE_DELAY_SECONDS, self._write_in_child, (write,))
+            self._saver.daemon = True
+            self._saver.start()
+        else:
+            write()
+
+    def _write_in_child(self, write) -> None:
+        with self._lock:  # never in the middle of a build
+            if not hasattr(os, "fork"):
+                write()
+                return
+            pid = os.fork()
+            if pid == 0:
+                try:
+                    write()
+                finally:
+                    os._exit(0)
+        os.waitpid(pid, 0)
