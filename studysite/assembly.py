@@ -12,6 +12,7 @@ from .discovery import Discovery, discover_content
 from .errors import BuildFailed, ContentError, command_name
 from .model import Category, Kind, Page, Site, SiteConfig, Subject, Tag, slugify, sort_key
 from .pages import kind_of_stem, parse_source
+from .project import list_content
 
 
 def assemble_site(config: SiteConfig, discovery: Discovery, pages: list[Page], assets: dict[str, Path],
@@ -60,7 +61,8 @@ def _page_warnings(page: Page) -> list[ContentError]:
 
 def load_site(content_dir: Path, config: SiteConfig) -> Site:
     """Read every content file under `content_dir` into a Site; raise BuildFailed listing all problems."""
-    discovery = discover_content(content_dir)
+    listing = list_content(content_dir)
+    discovery = discover_content(content_dir, listing)
     errors = list(discovery.errors)
     pages = []
     for source in discovery.sources:
@@ -69,7 +71,7 @@ def load_site(content_dir: Path, config: SiteConfig) -> Site:
             pages.append(result)
         else:
             errors.extend(result)
-    assets = find_assets(content_dir)
+    assets = find_assets(content_dir, listing.files)
     links = LinkChecker(pages, assets)
     return assemble_site(config, discovery, pages, assets, links.check_page, errors, links.fingerprint)
 

@@ -6,6 +6,7 @@ import hashlib
 import posixpath
 import re
 import struct
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -19,13 +20,9 @@ _LINK = re.compile(r'(<(a|img)\b[^>]*?\s(href|src)=")([^"]*)(")([^>]*>)', re.IGN
 _ALT = re.compile(r'\salt="([^"]*)"', re.IGNORECASE)
 
 
-def find_assets(content_dir: Path, files: list[Path] | None = None) -> dict[str, Path]:
-    """Every non-Markdown file inside a category folder, by its output path (same place in the site).
-
-    `files` (every file under content_dir, when the caller has just listed them) saves walking the tree again.
-    """
-    if files is None:
-        files = [p for p in content_dir.rglob("*") if p.is_file()]
+def find_assets(content_dir: Path, files: Iterable[Path]) -> dict[str, Path]:
+    """Every non-Markdown file inside a category folder, by its output path (same place in the site);
+    `files` is the content folder's listing (project.list_content)."""
     assets = {}
     prefix = len(str(content_dir).rstrip("/")) + 1
     for source in sorted(files):

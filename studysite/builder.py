@@ -14,7 +14,7 @@ from .cache import BuildCache
 from .errors import BuildFailed, relative_to_cwd
 from .output import Staging, WriteStats, check_output_dir, prepare_output
 from .parallel import parse_sources, render_staged
-from .project import Project, file_stat, scan_inputs
+from .project import Project, file_stat, list_content, scan_inputs
 
 # Parsing and rendering pull in Markdown, Pygments, Jinja and friends: imported only when a build has
 # work to do, so that "nothing changed" answers in a fraction of a second.
@@ -145,21 +145,18 @@ class Builder:
         return site, static_files, render_key.hexdigest()
 
     def _discover(self, inputs: dict[str, tuple[int, int]] | None) -> tuple[Discovery, dict[str, Path]]:
-        """Categories, content files and assets; unchanged while no file is added, removed or renamed."""
+        """Categories, content files and assets; unchanged while no content file is added, removed or renamed."""
         from .assets import find_assets
         from .discovery import discover_content
 
         content = self.project.content
-        if inputs is None or not content.is_dir():
-            return discover_content(content), find_assets(content)  # (no folder: discover_content says so)
         root = str(content).rstrip("/") + "/"
         # Markdown files count by name only (an edit to one changes nothing here); _category.yml by content.
-        key = (tuple(sorted(os.listdir(content))),  # a new empty folder is a new category
-               *((path, None if path.endswith(".md") else stat) for path, stat in inputs.items()
-                 if path.startswith(root)))
-        if self._discovered is None or self._discovered[0] != key:
-            files = [Path(path) for path, _ in key[1:]]
-            self._discovered = (key, discover_content(content, files), find_assets(content, files))
+        key = None if inputs is None else tuple((path, None if path.endswith(".md") else stat)
+                                                for path, stat in inputs.items() if path.startswith(root))
+        if key is None or self._discovered is None or self._discovered[0] != key:
+            listing = list_content(content, (self.project.root,))
+            self._discovered = (key, discover_content(content, listing), find_assets(content, listing.files))
         return self._discovered[1], self._discovered[2]
 
     def render(self, site: Site, static_files: dict[str, bytes], render_key: str,

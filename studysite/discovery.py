@@ -8,6 +8,7 @@ from pathlib import Path
 from .errors import BuildFailed, ContentError, collect_errors, relative_to_cwd
 from .model import Category, slugify
 from .pages import Source, load_category
+from .project import ContentListing
 
 # Output folders a category may not take, because the site uses them itself.
 RESERVED_CATEGORY_SLUGS = {"tags", "static"}
@@ -22,12 +23,9 @@ class Discovery:
     errors: tuple[ContentError, ...]
 
 
-def discover_content(content_dir: Path, files: list[Path] | None = None) -> Discovery:
-    """Find the categories and content files; report files in the wrong place.
-
-    `files` (every file under content_dir, when the caller has just listed them) saves walking the tree again.
-    """
-    errors: list[ContentError] = []
+def discover_content(content_dir: Path, listing: ContentListing) -> Discovery:
+    """Find the categories and content files among the listed files; report files in the wrong place."""
+    errors: list[ContentError] = list(listing.errors)
     shown_root = relative_to_cwd(content_dir)
     if not content_dir.is_dir():
         raise BuildFailed([ContentError(shown_root, None, "the content folder does not exist",
@@ -36,16 +34,20 @@ def discover_content(content_dir: Path, files: list[Path] | None = None) -> Disc
     sources: list[Source] = []
     folders: dict[str, Path] = {}
     by_folder: dict[str, list[Path]] = {}
-    prefix = len(str(content_dir).rstrip("/")) + 1
-    for file in files or ():
-        if file.suffix == ".md":
-            by_folder.setdefault(str(file)[prefix:].split("/", 1)[0], []).append(file)
-    for folder in sorted(p for p in content_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        shown_folder = shown_root / folder.name
+    for file in listing.files:
+        relative = file.relative_to(content_dir)
+        if len(relative.parts) == 1:
+            if file.suffix == ".md":
+                errors.append(ContentError(shown_root / file.name, None, "content files must sit in a category folder",
+                                           f"move it to {shown_root}/<category>/{file.name}"))
+            continue
+        by_folder.setdefault(relative.parts[0], []).append(file)
+    for name in sorted(by_folder):
+        folder, shown_folder = content_dir / name, shown_root / name
         category = collect_errors(errors, lambda: load_category(folder, shown_folder)) or \
-            Category(slugify(folder.name), folder.name)  # still read its pages, to report their errors too
+            Category(slugify(name), name)  # still read its pages, to report their errors too
         if category.slug in RESERVED_CATEGORY_SLUGS or not category.slug:
-            errors.append(ContentError(shown_folder, None, f"a category folder cannot be named '{folder.name}'",
+            errors.append(ContentError(shown_folder, None, f"a category folder cannot be named '{name}'",
                                        "rename the folder; 'tags' and 'static' are used by the site"))
             continue
         if category.slug in folders:
@@ -55,15 +57,11 @@ def discover_content(content_dir: Path, files: list[Path] | None = None) -> Disc
             continue
         folders[category.slug] = shown_folder
         categories.append(category)
-        markdown_files = folder.rglob("*.md") if files is None else by_folder.get(folder.name, [])
-        for path in sorted(markdown_files):
+        for path in sorted(p for p in by_folder[name] if p.suffix == ".md"):
             shown = shown_folder / path.relative_to(folder)
             if path.parent != folder:
                 errors.append(ContentError(shown, None, "content files must sit directly in a category folder",
                                            f"move it to {shown_folder / path.name}"))
             else:
                 sources.append(Source(path, shown, category.slug))
-    for stray in sorted(content_dir.glob("*.md")):
-        errors.append(ContentError(shown_root / stray.name, None, "content files must sit in a category folder",
-                                   f"move it to {shown_root}/<category>/{stray.name}"))
     return Discovery(tuple(categories), tuple(sources), tuple(errors))

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import ContentError, relative_to_cwd
 from .theme import layers
 
 CONFIG_FILE = "site.yml"
@@ -59,10 +60,83 @@ def file_stat(path: Path | str) -> tuple[int, int] | None:
     return info.st_size, info.st_mtime_ns
 
 
+@dataclass(frozen=True)
+class ContentListing:
+    """Every file under the content folder that a build reads, found by the rules every command shares."""
+
+    files: tuple[Path, ...]
+    errors: tuple[ContentError, ...]
+
+
+def list_content(content_dir: Path, allowed: tuple[Path, ...] = ()) -> ContentListing:
+    """The files under `content_dir`, by one set of rules for build, check, serve and the tests:
+
+    - names that start with '.' (files and folders: drafts, editors' files, .git) are not content;
+    - a symbolic link, to a file or a folder, counts only when it leads to a file or folder inside
+      the content folder or one of the `allowed` folders (the project); a link that leads outside
+      them, nowhere, or in a loop is an error naming the link, so nothing outside is published;
+    - a folder is listed once, however many links lead to it.
+    """
+    root = content_dir.resolve()
+    inside = (root, *(folder.resolve() for folder in allowed))
+    shown_root = relative_to_cwd(content_dir)
+    files: list[Path] = []
+    errors: list[ContentError] = []
+    seen_folders = {root}
+
+    def refuse(path: Path, message: str, hint: str) -> None:
+        errors.append(ContentError(shown_root / path.relative_to(content_dir), None, message, hint))
+
+    def target_of(link: Path) -> Path | None:
+        try:
+            target = link.resolve(strict=True)
+        except (OSError, RuntimeError):  # dangling, or a loop of links
+            refuse(link, "this link points nowhere (or in a loop)", "fix or remove the link")
+            return None
+        if not any(target == folder or target.is_relative_to(folder) for folder in inside):
+            refuse(link, f"this link leads outside the project, to {target}",
+                   "copy the file or folder into the project instead; studysite publishes only the project's files")
+            return None
+        return target
+
+    def walk(folder: Path) -> None:
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError as exc:
+            refuse(folder, f"cannot read this folder: {exc.strerror or exc}", "check its permissions")
+            return
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            target = target_of(path) if entry.is_symlink() else path
+            if target is None:
+                continue
+            if target.is_dir():
+                real, here = target.resolve(), folder.resolve()
+                if real in seen_folders or real == here or real in here.parents:
+                    if entry.is_symlink():
+                        refuse(path, "this link leads to a folder that is already part of the content",
+                               "remove the link; each folder is published once")
+                    continue
+                seen_folders.add(real)
+                walk(path)
+            elif target.is_file():
+                files.append(path)
+
+    if content_dir.is_dir():
+        walk(content_dir)
+    return ContentListing(tuple(files), tuple(errors))
+
+
 def scan_inputs(project: Project) -> dict[str, tuple[int, int]]:
     """Size and modification time of every file a build reads: cheap enough to run on every save."""
     found: dict[str, tuple[int, int]] = {}
-    for folder in (project.content, *project.templates, *project.static):
+    for path in list_content(project.content, (project.root,)).files:
+        stat = file_stat(path)
+        if stat:
+            found[str(path)] = stat
+    for folder in (*project.templates, *project.static):
         for directory, subdirectories, files in os.walk(folder):
             subdirectories[:] = sorted(d for d in subdirectories if not d.startswith("."))
             for name in files:
