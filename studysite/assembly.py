@@ -7,12 +7,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
-from .assets import CheckedPage, LinkChecker, find_assets
-from .discovery import Discovery, discover_content
+from .assets import CheckedPage
+from .discovery import Discovery
 from .errors import BuildFailed, ContentError, command_name
 from .model import Category, Kind, Page, Site, SiteConfig, Subject, Tag, slugify, sort_key
-from .pages import kind_of_stem, parse_source
-from .project import list_content
+from .pages import kind_of_stem
 
 
 def assemble_site(config: SiteConfig, discovery: Discovery, pages: list[Page], assets: dict[str, Path],
@@ -57,23 +56,6 @@ def _page_warnings(page: Page) -> list[ContentError]:
         warnings.append(ContentError(page.source_path, 2, "the page has no review checklist",
                                      "add 'checklist:' with two or three points to remember"))
     return warnings
-
-
-def load_site(content_dir: Path, config: SiteConfig) -> Site:
-    """Read every content file under `content_dir` into a Site; raise BuildFailed listing all problems."""
-    listing = list_content(content_dir)
-    discovery = discover_content(content_dir, listing)
-    errors = list(discovery.errors)
-    pages = []
-    for source in discovery.sources:
-        result = parse_source(source, config.raw_html)
-        if isinstance(result, Page):
-            pages.append(result)
-        else:
-            errors.extend(result)
-    assets = find_assets(content_dir, listing.files)
-    links = LinkChecker(pages, assets)
-    return assemble_site(config, discovery, pages, assets, links.check_page, errors, links.fingerprint)
 
 
 KIND_ORDER = (Kind.TUTORIAL, Kind.MCQ, Kind.INTERVIEW)  # learn, validate, prepare: as the seed page words it

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from .cache import BuildCache
 from .errors import BuildFailed, relative_to_cwd
-from .output import Staging, WriteStats, check_output_dir, prepare_output
+from .output import MemoryOutput, Staging, WriteStats, check_output_dir, prepare_output
 from .parallel import parse_sources, render_staged
 from .project import Project, file_stat, list_content, scan_inputs
 
@@ -160,8 +160,9 @@ class Builder:
         return self._discovered[1], self._discovered[2]
 
     def render(self, site: Site, static_files: dict[str, bytes], render_key: str,
-               staging: Staging) -> tuple[set[str], dict[str, str]]:
-        """Stage every output that changed; returns every current output path and the new fingerprints."""
+               staging: Staging | MemoryOutput) -> tuple[set[str], dict[str, str]]:
+        """Stage every output that changed (every output, in memory); returns every output path and the
+        new fingerprints. This is the one list of what a site consists of."""
         from .render import SEARCH_INDEX, plan_outputs, search_entry, search_index
 
         state, written, output = self.cache.state, self.cache.manifest.written, self.project.output
@@ -172,7 +173,8 @@ class Builder:
                      or item.path not in written or file_stat(os.path.join(out, item.path)) != written[item.path]]
         extras: dict[str, bytes] = {**static_files, ".nojekyll": b""}
         current = {item.path for item in plan} | set(extras) | {SEARCH_INDEX} | {path for path, _ in site.assets}
-        prepare_output(output, current)
+        if isinstance(staging, Staging):
+            prepare_output(output, current)
         render_staged(site, self.env, to_render, static_files, staging)
         self.rendered = len(to_render)
         # Outputs this build did not even look at keep their recorded size and time.
@@ -188,6 +190,14 @@ class Builder:
                 staging.stage(path, source.read_bytes())
         staging.stage(SEARCH_INDEX, search_index(site, [p.search_json or search_entry(p) for p in site.pages]))
         return current, fingerprints
+
+    def check(self) -> tuple[Site, dict[str, bytes]]:
+        """The same run as a build without the write: every output rendered in memory, from scratch."""
+        with self._lock:
+            site, static_files, render_key = self.load()
+            memory = MemoryOutput()
+            self.render(site, static_files, render_key, memory)
+            return site, memory.files
 
     def build(self) -> BuildResult:
         """Bring the output folder up to date; a failed build raises BuildFailed and writes nothing."""
@@ -225,13 +235,4 @@ class Builder:
                            written, site, rendered=self.rendered)
 
 
-def render_project(project: Project) -> tuple[Site, dict[str, bytes]]:
-    """Every output of a project in memory, from scratch and without the cache (for checks and tools)."""
-    from .render import render_site
-
-    builder = Builder(project, use_cache=False)
-    site, static_files, _ = builder.load()
-    return site, render_site(site, builder.env, static_files)
-
-
-__all__ = ["BuildFailed", "BuildResult", "Builder", "Project", "render_project"]
+__all__ = ["BuildFailed", "BuildResult", "Builder", "Project"]

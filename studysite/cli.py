@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .builder import Builder, plural, render_project
+from .builder import Builder, plural
 from .project import Project
 from .errors import BuildFailed, ContentError, command_name, format_report, relative_to_cwd
 from .model import Site
@@ -34,7 +34,7 @@ def command_build(project: Project, args: argparse.Namespace) -> int:
 def command_check(project: Project, args: argparse.Namespace) -> int:
     from .sitecheck import check_links
 
-    site, outputs = render_project(project)
+    site, outputs = Builder(project, use_cache=False).check()
     broken = check_links(outputs)
     if broken:
         raise BuildFailed(broken)

@@ -109,22 +109,6 @@ def prepare_output(output_dir: Path, paths) -> Path:
     return root
 
 
-def write_site(outputs: dict[str, bytes], output_dir: Path, keep: set[str] = frozenset()) -> WriteStats:
-    """Make `output_dir` hold exactly `outputs` plus the files in `keep` (known to be current).
-
-    Only files whose bytes changed are rewritten; files that nothing produces any more are removed.
-    """
-    prepare_output(output_dir, outputs)
-    staging = Staging(output_dir)
-    try:
-        for relative, data in sorted(outputs.items()):
-            staging.stage(relative, data)
-        return staging.commit({*outputs, *keep})
-    except BaseException:
-        staging.discard()
-        raise
-
-
 def _refuse_escapes(root: Path, outputs) -> None:
     """No output may land outside the folder: not by '..' in its path, nor through a symlinked folder."""
     folders = set()
@@ -162,3 +146,15 @@ def _remove_stale(root: Path, keep: set[str]) -> list[str]:
         if directory != str(root) and not os.listdir(directory):
             os.rmdir(directory)
     return removed
+
+
+class MemoryOutput:
+    """Outputs kept in memory instead of staged for writing: what `check` renders, with the same calls."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+
+    def stage(self, relative: str, data: bytes) -> bool:
+        """Keep `data` as the output at `relative`."""
+        self.files[relative] = data
+        return True

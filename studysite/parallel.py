@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Callable
 
 from .errors import ContentError
-from .output import Staging
+from .output import MemoryOutput, Staging
 
 if TYPE_CHECKING:
     import jinja2
@@ -93,7 +93,7 @@ def _render_share(share: tuple[int, int]) -> tuple[list[str], int, list]:
 
 
 def render_staged(site: Site, env: jinja2.Environment, plan: list, static_files: dict[str, bytes],
-                  staging: Staging) -> None:
+                  staging: Staging | MemoryOutput) -> None:
     """Render pages into the staging area, on every core when there are many; raise on template errors."""
     global _RENDER_JOB
     import multiprocessing
@@ -101,7 +101,7 @@ def render_staged(site: Site, env: jinja2.Environment, plan: list, static_files:
     from .render import raise_template_problems, render_pages
 
     workers = min(os.cpu_count() or 1, 8)
-    if len(plan) < PARALLEL_RENDER_THRESHOLD or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if not isinstance(staging, Staging) or len(plan) < PARALLEL_RENDER_THRESHOLD or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         raise_template_problems(render_pages(site, env, plan, static_files, staging.stage))
         return
     _RENDER_JOB = (site, env, plan, static_files, staging.root, staging.token)

@@ -204,24 +204,6 @@ def raise_template_problems(problems: list[tuple[ContentError, str]]) -> None:
                           for (path, line, message, hint), pages in grouped.items())
 
 
-def render_outputs(site: Site, env: jinja2.Environment, plan: list[PlannedOutput],
-                   static_files: dict[str, bytes]) -> dict[str, bytes]:
-    """Render the planned pages in memory; raise BuildFailed with every template problem."""
-    outputs: dict[str, bytes] = {}
-    raise_template_problems(render_pages(site, env, plan, static_files, outputs.__setitem__))
-    return outputs
-
-
-def render_site(site: Site, env: jinja2.Environment, static_files: dict[str, bytes]) -> dict[str, bytes]:
-    """Every output of the site in memory: pages, static files, assets, search index."""
-    outputs = render_outputs(site, env, plan_outputs(site), static_files)
-    outputs.update(static_files)
-    outputs.update((output_path, source.read_bytes()) for output_path, source in site.assets)
-    outputs[SEARCH_INDEX] = search_index(site, [p.search_json or search_entry(p) for p in site.pages])
-    outputs[".nojekyll"] = b""
-    return outputs
-
-
 def _url_helper(output_path: str) -> Callable[[str], str]:
     """relative_url from one page, its folder worked out once: listing pages link thousands of times."""
     start, name = posixpath.split(output_path)

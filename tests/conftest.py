@@ -79,6 +79,15 @@ def wait_for(predicate, seconds: float = 15.0):
     raise AssertionError("timed out")
 
 
+def load_site(content_dir: Path):
+    """The Site of a content folder, loaded as `check` loads it (the one pipeline, no cache, no write)."""
+    from studysite.builder import Builder
+    from studysite.project import Project
+
+    project = Project(root=content_dir.parent, content=content_dir, output=content_dir.parent / "_site")
+    return Builder(project, use_cache=False).load()[0]
+
+
 def run_cli(root: Path, *args: str) -> int:
     """Run the CLI as a user would, against a project folder."""
     return main([*args, "--root", str(root)])

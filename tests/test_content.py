@@ -6,12 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from studysite.assembly import collect_tags, load_site
+from conftest import load_site
+from studysite.assembly import collect_tags
 from studysite.frontmatter import load_yaml, read_text, split_front_matter
 from studysite.pages import parse_page
 from studysite.questions import parse_question_heading, split_questions
 from studysite.errors import BuildFailed, ContentError, did_you_mean, format_report
-from studysite.model import Category, Difficulty, Page, SiteConfig
+from studysite.model import Category, Difficulty, Page
 
 PATH = Path("nn/topic.md")
 DIFFICULTY_HINT = "end the heading with [easy], [medium] or [hard], for example '## What is X? [easy]'"
@@ -535,7 +536,7 @@ def content(make_site, monkeypatch):
 
 def failures(content_dir: Path) -> list[str]:
     with pytest.raises(BuildFailed) as info:
-        load_site(content_dir, SiteConfig())
+        load_site(content_dir)
     return [str(error) for error in info.value.errors]
 
 
@@ -548,7 +549,7 @@ def test_categories_ordered_by_order_then_title(content):
         "content/mid-point/a.md": topic("M"),
         "content/beta/_category.yml": 'title: "aardvark"\n',
         "content/beta/a.md": topic("B"),
-    }), SiteConfig())
+    }))
     assert [(c.slug, c.title, c.order) for c in site.categories] == [
         ("alpha", "Alpha", 1), ("zeta", "Zeta", 2), ("beta", "aardvark", None), ("mid-point", "Mid Point", None),
     ]
@@ -556,7 +557,7 @@ def test_categories_ordered_by_order_then_title(content):
 
 
 def test_category_title_defaults_from_folder_name(content):
-    site = load_site(content({"content/deep_learning-basics/a.md": topic("A")}), SiteConfig())
+    site = load_site(content({"content/deep_learning-basics/a.md": topic("A")}))
     assert [(c.slug, c.title) for c in site.categories] == [("deep-learning-basics", "Deep Learning Basics")]
 
 
@@ -566,7 +567,7 @@ def test_pages_ordered_by_order_then_title(content):
         "content/nn/b.md": topic("apple"),
         "content/nn/c.md": topic("Last by title", "order: 1"),
         "content/nn/d.md": topic("Also ordered", "order: 3"),
-    }), SiteConfig())
+    }))
     assert [p.title for p in site.pages] == ["Last by title", "Also ordered", "apple", "Zebra"]
     assert [p.output_path for p in site.pages] == ["nn/c.html", "nn/d.html", "nn/b.html", "nn/a.html"]
 
@@ -576,7 +577,7 @@ def test_hidden_folders_and_empty_categories_are_skipped(content):
         "content/.git/notes.md": "not content",
         "content/empty/_category.yml": "title: Empty\n",
         "content/nn/a.md": topic("A"),
-    }), SiteConfig())
+    }))
     assert [c.slug for c in site.categories] == ["nn"]
 
 
@@ -606,7 +607,7 @@ def test_two_category_folders_with_the_same_url(content):
         "content/deep-learning/b.md": topic("B"),
     })
     try:
-        site = load_site(content_dir, SiteConfig())
+        site = load_site(content_dir)
     except BuildFailed:
         return
     paths = [c.output_path for c in site.categories]
@@ -694,7 +695,7 @@ def test_tags_merged_across_pages_and_spellings(content):
         "content/nn/a.md": topic("A", "order: 1", tags="ResNet, CNN"),
         "content/nn/b.md": topic("B", "order: 2", tags="resnet, adam"),
         "content/opt/c.md": topic("C", tags="RESNET"),
-    }), SiteConfig())
+    }))
     a, b, c = site.pages
     assert [(t.name, t.slug, t.pages) for t in site.tags] == [
         ("adam", "adam", (b,)),

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from studysite.assembly import load_site
+from conftest import load_site
 from studysite.pages import parse_page
 from studysite.questions import split_options
 from studysite.errors import BuildFailed, ContentError
 from studysite.markup import render_markdown
-from studysite.model import Kind, SiteConfig
+from studysite.model import Kind
 
 PATH = Path("nn/grad.md")
 
@@ -172,7 +172,7 @@ def test_pages_sharing_a_stem_form_one_subject(tmp_path):
         "nn/grad.tutorial.md": TUTORIAL.replace("related: [other]\n", ""),
         "nn/other.md": INTERVIEW.format(title="Other", extra="related: [nn/grad]\n"),
     })
-    site = load_site(content, SiteConfig())
+    site = load_site(content)
     subject = site.subjects["nn/grad"]
     assert [p.kind for p in subject.pages] == [Kind.TUTORIAL, Kind.MCQ, Kind.INTERVIEW]
     assert subject.main_page.output_path == "nn/grad.html" and subject.title == "Gradients"
@@ -187,7 +187,7 @@ def test_related_reference_that_points_nowhere(tmp_path, monkeypatch):
         "nn/other.md": INTERVIEW.format(title="Other", extra="related:\n  - nn/gradient\n"),
     })
     with pytest.raises(BuildFailed) as info:
-        load_site(Path("content"), SiteConfig())
+        load_site(Path("content"))
     assert [str(e) for e in info.value.errors] == [
         "content/nn/other.md:4: related subject 'nn/gradient' does not exist\n"
         "  hint: write 'category/file-name' (or just 'file-name' in the same folder); nearest: nn/gradients, nn/other"]
@@ -197,7 +197,7 @@ def test_two_pages_of_one_kind_for_one_subject(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     write(tmp_path / "content", {"nn/grad.mcq.md": QUIZ, "nn/grad.md": QUIZ.replace('title: "Quiz"', 'title: Q\nkind: mcq')})
     with pytest.raises(BuildFailed) as info:
-        load_site(Path("content"), SiteConfig())
+        load_site(Path("content"))
     assert [str(e) for e in info.value.errors] == [
         "content/nn/grad.md: content/nn/grad.mcq.md is already the mcq page of 'grad'\n"
         "  hint: a subject has at most one page of each kind; rename one of the files"]
