@@ -58,7 +58,6 @@ def _page_warnings(page: Page) -> list[ContentError]:
     return warnings
 
 
-KIND_ORDER = (Kind.TUTORIAL, Kind.MCQ, Kind.INTERVIEW)  # learn, validate, prepare: as the seed page words it
 
 
 def group_subjects(category: str, pages: list[Page]) -> tuple[tuple[Subject, ...], list[ContentError]]:
@@ -74,7 +73,7 @@ def group_subjects(category: str, pages: list[Page]) -> tuple[tuple[Subject, ...
                                        "a subject has at most one page of each kind; rename one of the files"))
             continue
         group.append(page)
-    subjects = [Subject(f"{category}/{name}", tuple(sorted(group, key=lambda p: KIND_ORDER.index(p.kind))))
+    subjects = [Subject(f"{category}/{name}", tuple(sorted(group, key=lambda p: p.kind.spec.subject_order)))
                 for name, group in groups.items()]
     subjects.sort(key=lambda s: sort_key(s.main_page.order, s.main_page.title))
     return tuple(subjects), errors

@@ -32,13 +32,41 @@ class Kind(str, Enum):
     TUTORIAL = "tutorial"
 
     @property
+    def spec(self) -> KindSpec:
+        """Everything else about this kind of page (the KINDS table)."""
+        return KINDS[self]
+
+    @property
     def label(self) -> str:
         """The page-kind label shown on pages and badges."""
-        return {"interview": "Interview Questions", "mcq": "MCQ Quiz", "tutorial": "Tutorial"}[self.value]
+        return KINDS[self].label
 
     @property
     def short_label(self) -> str:
-        return {"interview": "Q&A", "mcq": "Quiz", "tutorial": "Tutorial"}[self.value]
+        return KINDS[self].short_label
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    """What differs between the kinds of page, declared once for parsing, rendering and scaffolding."""
+
+    suffix: str  # in the file name before .md: gradients.mcq.md
+    label: str
+    short_label: str
+    template: str
+    body: str  # <body data-page="...">
+    scaffold: str  # the starter file `new` writes
+    subject_order: int  # place among a subject's pages: learn, validate, prepare (as the seed page words it)
+    main_order: int  # which page stands for its subject in listings: the questions, else the tutorial, else the quiz
+    has_questions: bool  # headings with a difficulty are questions (a tutorial's headings are sections)
+
+
+KINDS: dict[Kind, KindSpec] = {
+    Kind.INTERVIEW: KindSpec("", "Interview Questions", "Q&A", "topic.html", "topic", "scaffold/topic.md", 2, 0, True),
+    Kind.MCQ: KindSpec(".mcq", "MCQ Quiz", "Quiz", "quiz.html", "quiz", "scaffold/quiz.md", 1, 2, True),
+    Kind.TUTORIAL: KindSpec(".tutorial", "Tutorial", "Tutorial", "tutorial.html", "tutorial", "scaffold/tutorial.md",
+                            0, 1, False),
+}
 
 
 @dataclass(frozen=True)
@@ -177,11 +205,9 @@ class Subject:
     @property
     def main_page(self) -> Page:
         """The page a listing links to: interview questions, else the tutorial, else the quiz."""
-        for kind in (Kind.INTERVIEW, Kind.TUTORIAL, Kind.MCQ):
-            page = self.page_of(kind)
-            if page is not None:
-                return page
-        raise ValueError(f"subject {self.key} has no pages")
+        if not self.pages:
+            raise ValueError(f"subject {self.key} has no pages")
+        return min(self.pages, key=lambda page: page.kind.spec.main_order)
 
     @property
     def title(self) -> str:

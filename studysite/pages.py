@@ -10,14 +10,14 @@ from .errors import BuildFailed, ContentError, collect_errors
 from .frontmatter import (CATEGORY_FIELDS, PAGE_FIELDS, convert_fields, item_lines, key_lines, load_yaml,
                           read_text, split_front_matter)
 from .markup import render_article, render_text
-from .model import Category, Kind, Page, Question, slugify
+from .model import KINDS, Category, Kind, Page, Question, slugify
 from .questions import (has_difficulty_marker, parse_questions, prerendered, render_at, split_question_tags,
                         split_questions)
 
 CATEGORY_FILE = "_category.yml"
 RESERVED_PAGE_SLUGS = {"index"}  # index.html is the category page
 # A file name's last suffix may name its kind: gradients.mcq.md, gradients.tutorial.md.
-KIND_SUFFIXES = {f".{kind.value}": kind for kind in Kind if kind is not Kind.INTERVIEW}
+KIND_SUFFIXES = {spec.suffix: kind for kind, spec in KINDS.items() if spec.suffix}
 
 
 def kind_of_stem(stem: str) -> tuple[str, Kind | None]:
@@ -56,7 +56,7 @@ def parse_page(text: str, path: Path, category: str, stem: str, raw_html: str = 
     except ContentError as error:  # an unclosed fence: report it with the front matter's problems
         raise BuildFailed([*errors, error]) from None
     questions: tuple[Question, ...] = ()
-    if kind is Kind.TUTORIAL:
+    if not kind.spec.has_questions:
         errors += [ContentError(path, q.line, "a tutorial has no questions, but this heading has a difficulty marker",
                                 "remove the marker to make it a section heading, or use 'kind: interview' or 'kind: mcq'")
                    for q in raw_questions if has_difficulty_marker(q.heading)]

@@ -32,7 +32,7 @@ def make_environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.globals.update(difficulties=list(Difficulty), kinds=list(Kind), studysite_version=__version__)
+    env.globals.update(difficulties=list(Difficulty), kinds={kind.value: kind for kind in Kind}, studysite_version=__version__)
     env.filters["slugify"] = slugify
     env.filters["count_of"] = count_of
     return env
@@ -87,8 +87,6 @@ def _question_text(question: Question) -> str:
     return html_to_text(" ".join(p for p in parts if p))
 
 
-TEMPLATES = {Kind.INTERVIEW: "topic.html", Kind.MCQ: "quiz.html", Kind.TUTORIAL: "tutorial.html"}
-BODY_KINDS = {Kind.INTERVIEW: "topic", Kind.MCQ: "quiz", Kind.TUTORIAL: "tutorial"}
 
 
 @dataclass(frozen=True)
@@ -142,7 +140,7 @@ def plan_outputs(site: Site) -> list[PlannedOutput]:
                                   {"kind": "category", "title": category.title, "category": category},
                                   _digest(categories, tuple(p.card_digest for p in category.pages))))
     subjects = site.subjects
-    for kind, template in TEMPLATES.items():
+    for kind in Kind:
         pages = site.pages_of_kind(kind)  # previous / next stay within one kind of page
         for index, page in enumerate(pages):
             category, subject = site.category_of(page), site.subject_of(page)
@@ -150,8 +148,8 @@ def plan_outputs(site: Site) -> list[PlannedOutput]:
             following = pages[index + 1] if index + 1 < len(pages) else None
             neighbours = tuple(p.card_digest for p in (*subject.pages, previous, following) if p is not None)
             related = tuple((k, subjects[k].main_page.card_digest) for k in subject.related)
-            plan.append(PlannedOutput(page.output_path, template, {
-                "kind": BODY_KINDS[kind], "title": page.title, "page": page, "category": category,
+            plan.append(PlannedOutput(page.output_path, kind.spec.template, {
+                "kind": kind.spec.body, "title": page.title, "page": page, "category": category,
                 "subject": subject, "previous": previous, "next": following,
             }, _digest(page.source_hash, site.links_fingerprint, category.title, category.slug, neighbours, related)))
     for tag in site.tags:

@@ -13,10 +13,6 @@ from . import __version__
 from .errors import ContentError, command_name, relative_to_cwd
 from .model import Kind
 
-# Scaffold templates, in the theme's scaffold/ folder (a site can override them as any template).
-PAGE_SCAFFOLDS = {Kind.INTERVIEW: "scaffold/topic.md", Kind.MCQ: "scaffold/quiz.md",
-                  Kind.TUTORIAL: "scaffold/tutorial.md"}
-SUFFIXES = {Kind.INTERVIEW: "", Kind.MCQ: ".mcq", Kind.TUTORIAL: ".tutorial"}
 PAGE_NAME = re.compile(r"([a-z0-9][a-z0-9-]*)/([a-z0-9][a-z0-9-]*)")
 # What a new site holds besides its content: output file -> scaffold template.
 SITE_FILES = {"site.yml": "scaffold/site.yml", ".gitignore": "scaffold/gitignore",
@@ -37,15 +33,15 @@ class PageName:
 
     @property
     def file(self) -> str:
-        return f"{self.category}/{self.topic}{SUFFIXES[self.kind]}.md"
+        return f"{self.category}/{self.topic}{self.kind.spec.suffix}.md"
 
 
 def parse_page_name(text: str, kind: Kind | None) -> PageName:
     """'nn/gradients', 'nn/gradients.mcq' or 'nn/gradients.tutorial.md' (with an optional --kind) -> PageName."""
     name = text.removesuffix(".md")
-    named_kind = next((k for k, suffix in SUFFIXES.items() if suffix and name.endswith(suffix)), None)
+    named_kind = next((k for k in Kind if k.spec.suffix and name.endswith(k.spec.suffix)), None)
     if named_kind is not None:
-        name = name.removesuffix(SUFFIXES[named_kind])
+        name = name.removesuffix(named_kind.spec.suffix)
     match = PAGE_NAME.fullmatch(name)
     if not match:
         raise ContentError(text, None, "the name must look like <category>/<topic>",
@@ -54,13 +50,13 @@ def parse_page_name(text: str, kind: Kind | None) -> PageName:
                            "for a quiz or a tutorial)")
     if kind is not None and named_kind is not None and kind is not named_kind:
         raise ContentError(text, None, f"the name says {named_kind.value} but --kind says {kind.value}",
-                           f"drop one of them, for example '{command_name()} new {name}{SUFFIXES[kind]}'")
+                           f"drop one of them, for example '{command_name()} new {name}{kind.spec.suffix}'")
     return PageName(match[1], match[2], kind or named_kind or Kind.INTERVIEW)
 
 
 def page_text(env, name: PageName) -> str:
     """The starter text of a new page, from the scaffold template of its kind."""
-    return env.get_template(PAGE_SCAFFOLDS[name.kind]).render(
+    return env.get_template(name.kind.spec.scaffold).render(
         title=name.topic.replace("-", " ").capitalize(),
         category=name.category, category_title=name.category.replace("-", " ").title(),
         subject=name.topic, command=command_name(), starter=False)
@@ -98,7 +94,7 @@ def site_files(env, title: str, install: str) -> dict[str, str]:
     files[f"content/{STARTER_CATEGORY}/_category.yml"] = env.get_template("scaffold/category.yml").render(values)
     for kind in Kind:
         name = PageName(STARTER_CATEGORY, STARTER_SUBJECT, kind)
-        files[f"content/{name.file}"] = env.get_template(PAGE_SCAFFOLDS[kind]).render(
+        files[f"content/{name.file}"] = env.get_template(kind.spec.scaffold).render(
             values, title="Studying with studysite", category_title="Getting Started", starter=True)
     return files
 

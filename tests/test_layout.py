@@ -67,3 +67,22 @@ def test_the_package_has_no_import_cycle():
 def test_no_module_is_too_long_to_read_in_one_sitting():
     lengths = {path.name: len(path.read_text(encoding="utf-8").splitlines()) for path in PACKAGE.glob("*.py")}
     assert {name: n for name, n in lengths.items() if n > LONGEST_MODULE} == {}
+
+
+def test_page_kinds_are_declared_once_and_complete():
+    from studysite.model import KINDS, Kind
+    from studysite.theme import bundled
+
+    assert set(KINDS) == set(Kind)
+    for field in ("suffix", "template", "body", "scaffold", "subject_order", "main_order"):
+        values = [getattr(spec, field) for spec in KINDS.values()]
+        assert len(set(values)) == len(values), field
+    for spec in KINDS.values():
+        assert (bundled("templates") / spec.template).is_file() and (bundled("templates") / spec.scaffold).is_file()
+
+
+def test_templates_name_kinds_never_by_position():
+    from studysite.theme import bundled
+
+    for template in bundled("templates").rglob("*.html"):
+        assert "kinds[" not in template.read_text(encoding="utf-8"), template.name
