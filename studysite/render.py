@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 import posixpath
 import traceback
 from pathlib import Path
@@ -15,7 +15,7 @@ import jinja2
 from . import __version__
 from .errors import BuildFailed, ContentError, relative_to_cwd
 from .markup import html_to_text
-from .model import Difficulty, Kind, Page, Question, Site, slugify
+from .model import Category, Difficulty, Kind, Page, Question, Site, Subject, Tag, slugify
 from .theme import STATIC_PREFIX, template_folders, theme_loader
 SEARCH_INDEX = "search-index.js"
 # Long answers are cut in the index: enough text to find them, a bounded download.
@@ -164,6 +164,50 @@ def asset_versions(files: dict[str, bytes]) -> dict[str, str]:
     return {path: hashlib.sha256(data).hexdigest()[:10] for path, data in files.items()}
 
 
+_ABSENT: Any = object()  # a name this kind of page does not get (so a template using it fails loudly)
+
+
+@dataclass(frozen=True)
+class TemplateContext:
+    """What a page template is given: the one contract between the pipeline and the theme (docs/theming.md)."""
+
+    site: Site
+    kind: str  # as in <body data-page>: home, category, topic, quiz, tutorial, checklist, tags, tag, not-found
+    title: str
+    output_path: str
+    url: Callable[[str], str]  # an output path -> its URL relative to this page
+    asset: Callable[[str], str]  # a static file's name -> its URL with a version
+    tag_url: Callable[[str], str]
+    search_index_url: str
+    root: str  # the URL of the site's root folder from this page
+    inline_css: str  # the theme's stylesheet and extra_css, for pages that must stand alone
+    # The page's own subject, where it has one:
+    page: Page = _ABSENT
+    category: Category = _ABSENT
+    subject: Subject = _ABSENT
+    previous: Page | None = _ABSENT
+    next: Page | None = _ABSENT
+    tag: Tag = _ABSENT
+
+    def as_dict(self) -> dict[str, Any]:
+        """The names a template sees (those this kind of page does not get are left out)."""
+        return {f.name: value for f in fields(self) if (value := getattr(self, f.name)) is not _ABSENT}
+
+
+def template_context(site: Site, item: PlannedOutput, versions: dict[str, str], stylesheet: str) -> TemplateContext:
+    """The context of one planned page: its own data (from plan_outputs) and the helpers every page gets."""
+    url = _url_helper(item.path)
+
+    def asset(name: str) -> str:
+        return f"{url(f'{STATIC_PREFIX}/{name}')}?v={versions.get(f'{STATIC_PREFIX}/{name}', '')}"
+
+    return TemplateContext(
+        site=site, output_path=item.path, url=url, asset=asset,
+        tag_url=lambda name: url(f"tags/{slugify(name) or 'tag'}.html"),
+        search_index_url=url(SEARCH_INDEX), root=url("index.html").removesuffix("index.html") or "./",
+        inline_css=stylesheet, **item.context)
+
+
 def render_pages(site: Site, env: jinja2.Environment, plan: list[PlannedOutput], static_files: dict[str, bytes],
                  emit: Callable[[str, bytes], None]) -> list[tuple[ContentError, str]]:
     """Render the planned pages one by one, handing each to `emit`; returns template problems, not raises."""
@@ -173,20 +217,9 @@ def render_pages(site: Site, env: jinja2.Environment, plan: list[PlannedOutput],
                            for name in ("style.css", *site.config.extra_css))
     problems = []
     for item in plan:
-        url = _url_helper(item.path)
-        context = dict(
-            item.context,
-            site=site,
-            url=url,
-            asset=lambda name, url=url: f"{url(f'{STATIC_PREFIX}/{name}')}?v={versions.get(f'{STATIC_PREFIX}/{name}', '')}",
-            search_index_url=url(SEARCH_INDEX),
-            tag_url=lambda name, url=url: url(f"tags/{slugify(name) or 'tag'}.html"),
-            output_path=item.path,
-            root=url("index.html").removesuffix("index.html") or "./",
-            inline_css=stylesheet,
-        )
+        context = template_context(site, item, versions, stylesheet)
         try:
-            emit(item.path, env.get_template(item.template).render(context).encode("utf-8"))
+            emit(item.path, env.get_template(item.template).render(context.as_dict()).encode("utf-8"))
         except jinja2.TemplateError as exc:
             problems.append((template_error(exc, env), item.path))
     return problems
@@ -232,8 +265,9 @@ def template_error(exc: jinja2.TemplateError, env: jinja2.Environment) -> Conten
         return ContentError(relative_to_cwd(folders[0]), None, f"template '{exc.name}' not found",
                             f"create {exc.name} in the templates folder or fix the name that includes it")
     path, line = _template_frame(exc, folders)
-    hint = ("templates get: site, page, category, url, asset, tag_url, difficulties; "
-            "check the name's spelling or guard it with 'is defined'")
+    names = ", ".join(f.name for f in fields(TemplateContext))
+    hint = (f"templates get: {names}, difficulties, kinds (page, category, subject, previous, next and tag "
+            "only where the page has them); check the name's spelling or guard it with 'is defined'")
     return ContentError(relative_to_cwd(path), line, exc.message or str(exc), hint)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import html
 import json
 import socket
 import sys
@@ -106,23 +105,12 @@ class Rebuilder:
 
 
 def error_page(report: str) -> bytes:
-    """What the browser shows while the last save does not build; it reloads itself once fixed."""
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Build error · studysite</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>
-body {{ font: 16px/1.5 system-ui, sans-serif; margin: 0; background: #fff5f5; color: #1d2330; }}
-main {{ max-width: 60rem; margin: 3rem auto; padding: 0 1.25rem; }}
-h1 {{ color: #b02020; font-size: 1.5rem; }}
-pre {{ background: #fff; border: 1px solid #f1b5b5; border-left: 5px solid #e03131; border-radius: 8px;
-       padding: 1rem; white-space: pre-wrap; font-size: 0.95rem; }}
-</style></head>
-<body data-page="build-error"><main>
-<h1>The site did not build</h1>
-<p>Fix the file named below and save: this page reloads by itself. The last good site is untouched.</p>
-<pre id="build-error">{html.escape(report)}</pre>
-</main></body></html>
-""".encode("utf-8")
+    """What the browser shows while the last save does not build (the theme's build-error.html)."""
+    from .render import make_environment
+    from .theme import bundled
+
+    template = make_environment((bundled("templates"),)).get_template("build-error.html")
+    return template.render(report=report).encode("utf-8")
 
 
 def _free_port(host: str, start: int) -> int | None:

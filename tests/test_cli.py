@@ -308,7 +308,7 @@ def test_serve_rebuilds_after_a_file_change_and_shows_build_errors(make_site):
         # A broken save: the browser gets the error with file and line; the last good site stays on disk.
         topic.write_text(good.replace("[easy]", "[eazy]"))
         error = wait_for(lambda: (text := _fetch(page)) and "did not build" in text and text)
-        assert "gradients.md:12: unknown difficulty &#x27;eazy&#x27;" in error
+        assert "gradients.md:12: unknown difficulty &#39;eazy&#39;" in error
         assert "Gradients fade away." in (root / "_site/nn/gradients.html").read_text()
         topic.write_text(good)  # fixed: the page comes back by itself
         wait_for(lambda: "Gradients fade away." in _fetch(page))
