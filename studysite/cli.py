@@ -9,7 +9,7 @@ from pathlib import Path
 from . import __version__
 from .builder import Builder, plural
 from .project import Project
-from .errors import BuildFailed, ContentError, command_name, format_report, relative_to_cwd
+from .errors import BuildFailed, ContentError, InternalError, command_name, format_report, relative_to_cwd
 from .model import Site
 
 # --- Commands ---------------------------------------------------------------------------
@@ -215,9 +215,11 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug: one line, not a traceback, unless asked for
         if getattr(args, "debug", False):
             raise
-        print(f"{prog}: internal error: {type(exc).__name__}: {exc}\n"
-              f"  hint: this is a bug in studysite {__version__}, not in your files; please report it with the "
-              f"command you ran (add --debug to see the traceback)", file=sys.stderr)
+        problem = str(exc) if isinstance(exc, InternalError) else f"{type(exc).__name__}: {exc}"
+        print(f"{prog}: internal error: {problem}\n"
+              f"  hint: this is a bug in studysite {__version__}, not in your files; please report it on "
+              f"studysite's issue tracker with the command you ran (add --debug to see the traceback)",
+              file=sys.stderr)
         return 1
 
 

@@ -38,6 +38,21 @@ class BuildFailed(Exception):
         super().__init__(format_report(self.errors))
 
 
+class InternalError(Exception):
+    """A bug met while processing one file: which file, and what went wrong (picklable, as strings)."""
+
+    def __init__(self, path: str, problem: str):
+        super().__init__(path, problem)
+        self.path, self.problem = path, problem
+
+    @classmethod
+    def wrapping(cls, path: Path | str, exc: BaseException) -> InternalError:
+        return cls(str(path), f"{type(exc).__name__}: {exc}")
+
+    def __str__(self) -> str:
+        return f"{self.problem} (while processing {self.path})"
+
+
 def format_report(errors: list[ContentError]) -> str:
     """Render errors as the text a user sees: one block per error, then a count."""
     blocks = [str(error) for error in errors]

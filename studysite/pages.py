@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .errors import BuildFailed, ContentError, collect_errors
+from .errors import BuildFailed, ContentError, InternalError, collect_errors
 from .frontmatter import (CATEGORY_FIELDS, PAGE_FIELDS, convert_fields, item_lines, key_lines, load_yaml,
                           read_text, split_front_matter)
 from .markup import render_article, render_text
@@ -135,6 +135,13 @@ def source_hash(text: str, raw_html: str) -> str:
 
 def parse_source(source: Source, raw_html: str = "allow") -> Page | list[ContentError]:
     """Read and parse one content file: the Page, or every problem in it (picklable, for worker processes)."""
+    try:
+        return _parse_source(source, raw_html)
+    except Exception as exc:  # a bug, not a problem of the file: say which file met it
+        raise InternalError.wrapping(source.shown, exc) from exc
+
+
+def _parse_source(source: Source, raw_html: str) -> Page | list[ContentError]:
     errors: list[ContentError] = []
     text = collect_errors(errors, lambda: read_text(source.path, source.shown))
     if text is None:

@@ -13,7 +13,7 @@ from typing import Any, Callable
 import jinja2
 
 from . import __version__
-from .errors import BuildFailed, ContentError, relative_to_cwd
+from .errors import BuildFailed, ContentError, InternalError, relative_to_cwd
 from .markup import html_to_text
 from .model import Category, Difficulty, Kind, Page, Question, Site, Subject, Tag, slugify
 from .theme import STATIC_PREFIX, template_folders, theme_loader
@@ -222,6 +222,8 @@ def render_pages(site: Site, env: jinja2.Environment, plan: list[PlannedOutput],
             emit(item.path, env.get_template(item.template).render(context.as_dict()).encode("utf-8"))
         except jinja2.TemplateError as exc:
             problems.append((template_error(exc, env), item.path))
+        except Exception as exc:  # a bug (in a filter, say), not in the template: say which page met it
+            raise InternalError.wrapping(item.path, exc) from exc
     return problems
 
 

@@ -316,3 +316,30 @@ def test_serve_rebuilds_after_a_file_change_and_shows_build_errors(make_site):
         server.terminate()
         output = server.communicate(timeout=10)[0]
     assert "unknown difficulty 'eazy'" in output
+
+
+def test_an_internal_error_names_the_file_being_processed(make_site, monkeypatch, capsys):
+    from studysite import pages
+
+    def broken(text, path, *args, **kwargs):
+        raise KeyError("surprise")
+    monkeypatch.setattr(pages, "parse_page", broken)
+    root = make_site()
+    monkeypatch.chdir(root)
+    assert run_cli(root, "check") == 1
+    err = capsys.readouterr().err
+    assert err.splitlines()[0] == ("studysite check: internal error: KeyError: 'surprise' "
+                                   "(while processing content/nn/gradients.md)")
+    assert "issue tracker" in err and "Traceback" not in err and len(err.splitlines()) == 2
+
+
+def test_an_internal_error_while_rendering_names_the_page(make_site, monkeypatch, capsys):
+    from studysite import render
+
+    def broken(count, noun):
+        raise ZeroDivisionError("in a filter")
+    monkeypatch.setattr(render, "count_of", broken)
+    root = make_site()
+    assert run_cli(root, "build") == 1
+    assert "internal error: ZeroDivisionError: in a filter (while processing " in capsys.readouterr().err
+    assert not (root / "_site").exists()
