@@ -26,8 +26,12 @@ QUERIES = ["gradient descent", "memory cache", "relu", "attention encoder", "zzz
 
 MEASURE = """async (queries) => {
   const input = document.querySelector('#search-input');
-  input.focus();
-  await window.studysiteSearch.load();
+  const status = document.querySelector('#search-status');
+  const settle = async (test) => { while (!test()) await new Promise(r => setTimeout(r, 10)); };
+  input.focus();  // the first focus loads the index; the first query turns it into the search table
+  await settle(() => window.studysiteSearchIndex);
+  input.value = 'a'; input.dispatchEvent(new Event('input'));
+  await settle(() => /result|Nothing/.test(status.textContent));
   const times = [];
   for (const query of queries) {
     for (let i = 1; i <= query.length; i++) {

@@ -32,7 +32,7 @@ window.LiveReloadPluginStudysite = (function () {
       document.title = next.title;
       previous.replaceWith(document.adoptNode(next.body));
       window.scrollTo(x, y);
-      // app.js wires the new body, carrying over what it can read in the old one (answers shown).
+      // The theme's core.js wires the new body, carrying over what it can read in the old one (answers shown).
       document.dispatchEvent(new CustomEvent("studysite:swap", { detail: { previous: previous } }));
     }).catch(function () { location.reload(); });
   }
@@ -43,7 +43,7 @@ window.LiveReloadPluginStudysite = (function () {
   Plugin.prototype.reload = function (path) {
     if (path.indexOf(PREFIX) !== 0 || document.body.dataset.page === "build-error") return false;
     var changed = JSON.parse(path.slice(PREFIX.length));
-    if (changed.indexOf("search-index.js") !== -1) delete window.studysiteSearchIndex;  // app.js reloads it
+    if (changed.indexOf("search-index.js") !== -1) delete window.studysiteSearchIndex;  // search.js reloads it
     if (changed.indexOf(currentPath()) !== -1) swap();
     return true;  // handled: this page is current
   };

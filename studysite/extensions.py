@@ -327,7 +327,7 @@ class _BlockTreeprocessor(Treeprocessor):
 # --- Code ---------------------------------------------------------------------------------------
 
 class CodeFormatter(HtmlFormatter):
-    """Pygments' HTML in a frame with the language's name and a copy button (shown by app.js)."""
+    """Pygments' HTML in a frame with the language's name and a copy button (shown by code.js)."""
 
     def __init__(self, lang_str: str = "", **options):
         super().__init__(**options)

@@ -56,24 +56,35 @@ def relative_url(from_path: str, to_path: str) -> str:
     return f"{url}#{fragment}" if fragment else url
 
 
-def search_entry(page: Page) -> bytes:
-    """One page's part of the search index, as UTF-8 JSON: [title, category, url, kind, tags, summary, questions].
+# The search index's records are arrays (names repeated 15,000 times would double its size); their
+# field names are defined here, once, and written into the index for the browser to read.
+SEARCH_PAGE_FIELDS = ("title", "category", "url", "kind", "tags", "summary", "questions")
+SEARCH_QUESTION_FIELDS = ("question", "url", "difficulty", "tags", "text")
 
-    Each question is [question, url, difficulty, tags, answer text]. An entry depends on its page
-    alone (the category by its slug), so it is made where the page is parsed, in parallel, and a
-    rebuild re-encodes only the pages that changed.
+
+def search_entry(page: Page) -> bytes:
+    """One page's part of the search index, as UTF-8 JSON in the order of SEARCH_PAGE_FIELDS.
+
+    An entry depends on its page alone (the category by its slug), so it is made where the page is
+    parsed, in parallel, and a rebuild re-encodes only the pages that changed.
     """
-    questions = [[html_to_text(q.title_html), f"{page.output_path}#{q.id}", q.difficulty.value,
-                  " ".join(q.tags or page.tags), _question_text(q)[:SEARCH_TEXT_LIMIT]] for q in page.questions]
-    entry = [page.title, page.category, page.output_path, page.kind.label, " ".join(page.tags), page.summary, questions]
-    return json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    questions = [dict(question=html_to_text(q.title_html), url=f"{page.output_path}#{q.id}",
+                      difficulty=q.difficulty.value, tags=" ".join(q.tags or page.tags),
+                      text=_question_text(q)[:SEARCH_TEXT_LIMIT]) for q in page.questions]
+    entry = dict(title=page.title, category=page.category, url=page.output_path, kind=page.kind.label,
+                 tags=" ".join(page.tags), summary=page.summary,
+                 questions=[[q[name] for name in SEARCH_QUESTION_FIELDS] for q in questions])
+    return json.dumps([entry[name] for name in SEARCH_PAGE_FIELDS], ensure_ascii=False,
+                      separators=(",", ":")).encode("utf-8")
 
 
 def search_index(site: Site, entries: list[bytes]) -> bytes:
     """The search index as a script (a fetch of JSON fails on file://), loaded on first search."""
-    categories = json.dumps({c.slug: c.title for c in site.categories}, ensure_ascii=False, separators=(",", ":"))
+    head = json.dumps({"fields": {"page": SEARCH_PAGE_FIELDS, "question": SEARCH_QUESTION_FIELDS},
+                       "categories": {c.slug: c.title for c in site.categories}},
+                      ensure_ascii=False, separators=(",", ":"))
     # Megabytes of text: kept as bytes (a rebuild re-encodes only the entries that changed) and copied once.
-    parts = [b'window.studysiteSearchIndex={"categories":' + categories.encode("utf-8") + b',"pages":[']
+    parts = [b"window.studysiteSearchIndex=" + head[:-1].encode("utf-8") + b',"pages":[']
     for entry in entries:
         parts += (entry, b",")
     parts[-1 if entries else len(parts):] = [b"]};\n"]

@@ -86,3 +86,31 @@ def test_templates_name_kinds_never_by_position():
 
     for template in bundled("templates").rglob("*.html"):
         assert "kinds[" not in template.read_text(encoding="utf-8"), template.name
+
+
+def test_browser_code_is_one_small_script_per_feature():
+    import re
+
+    from studysite.theme import bundled
+
+    scripts = {path.name: path.read_text(encoding="utf-8") for path in bundled("static").glob("*.js")}
+    assert {name: text.count("\n") for name, text in scripts.items() if text.count("\n") > 400} == {}
+    base = (bundled("templates") / "base.html").read_text(encoding="utf-8")
+    listed = re.findall(r'"(\w+\.js)"', base)
+    assert listed[0] == "core.js" and sorted(listed) == sorted(scripts)  # every script is loaded, core first
+    for name, text in scripts.items():
+        assert not re.search(r"^\s*(import|export)\s", text, re.MULTILINE), name  # no ES modules: they fail on file://
+        if name != "core.js":
+            assert f'studysite.feature("{name.removesuffix(".js")}"' in text, name
+
+
+def test_the_search_index_names_its_fields_once():
+    import json
+
+    from studysite.render import SEARCH_PAGE_FIELDS, SEARCH_QUESTION_FIELDS, search_index
+    from studysite.model import Site, SiteConfig
+
+    text = search_index(Site(config=SiteConfig(), categories=()), []).decode()
+    data = json.loads(text.removeprefix("window.studysiteSearchIndex=").rstrip(";\n"))
+    assert data == {"fields": {"page": list(SEARCH_PAGE_FIELDS), "question": list(SEARCH_QUESTION_FIELDS)},
+                    "categories": {}, "pages": []}

@@ -87,7 +87,7 @@ def test_init_then_check_and_build(studysite_bin, tmp_path):
     assert main(["build", "--root", str(site), "--output", str(tmp_path / "from-checkout")]) == 0
     installed, checkout = site / "_site", tmp_path / "from-checkout"
     names = sorted(p.relative_to(installed).as_posix() for p in installed.rglob("*") if p.is_file())
-    assert "static/style.css" in names and "static/app.js" in names and "getting-started/studysite-basics.html" in names
+    assert "static/style.css" in names and "static/core.js" in names and "getting-started/studysite-basics.html" in names
     for name in names:
         if name != ".studysite-output":
             assert (installed / name).read_bytes() == (checkout / name).read_bytes(), name
@@ -137,5 +137,5 @@ def test_overrides_with_the_installed_theme(studysite_bin, tmp_path, case):
         assert (out / "static/style.css").read_text() == OVERRIDES[case]["static/style.css"]
     else:
         assert (out / "static/style.css").read_bytes() == (theme / "style.css").read_bytes()
-    assert (out / "static/app.js").read_bytes() == (theme / "app.js").read_bytes()
+    assert (out / "static/core.js").read_bytes() == (theme / "core.js").read_bytes()
     _run(studysite_bin / "studysite", "check", cwd=site)

@@ -11,6 +11,7 @@ from conftest import REPO, run_cli
 from studysite.render import make_environment
 from studysite.theme import bundled, layers, read_static
 
+THEME_SCRIPTS = ["core.js", "theme.js", "search.js", "code.js", "checklist.js", "progress.js", "quiz.js", "study.js"]
 EXTENDS_TOPIC = """\
 {% extends "studysite/topic.html" %}
 {% block after_cards %}<p class="site-note">Spotted a mistake? Tell us.</p>{% endblock %}
@@ -56,7 +57,7 @@ def test_site_static_files_are_added_to_the_bundled_ones_and_replace_same_paths(
     (own / ".hidden.css").write_text("not published")
     files = read_static(layers(own, "static"))
     assert files["static/style.css"] == b"body { color: red }"
-    assert files["static/app.js"] == (bundled("static") / "app.js").read_bytes()
+    assert files["static/core.js"] == (bundled("static") / "core.js").read_bytes()
     assert files["static/img/logo.svg"] == b"<svg/>"
     assert "static/.hidden.css" not in files
 
@@ -66,7 +67,7 @@ def test_site_static_files_are_added_to_the_bundled_ones_and_replace_same_paths(
 def test_a_site_with_only_content_gets_the_whole_theme(make_site):
     root = make_site()
     assert run_cli(root, "build") == 0
-    for name in ("style.css", "app.js"):
+    for name in ("style.css", "core.js"):
         assert (root / "_site/static" / name).read_bytes() == (bundled("static") / name).read_bytes()
     assert 'class="cards"' in built(root, "nn/gradients.html")
 
@@ -96,7 +97,7 @@ def test_one_extra_static_file_keeps_the_theme_styles_and_scripts(make_site):
     site = root / "_site/static"
     assert (site / "extra.css").read_text() == ".card { border-width: 8px }"
     assert (site / "style.css").read_bytes() == (bundled("static") / "style.css").read_bytes()
-    assert (site / "app.js").read_bytes() == (bundled("static") / "app.js").read_bytes()
+    assert (site / "core.js").read_bytes() == (bundled("static") / "core.js").read_bytes()
     assert run_cli(root, "check") == 0
 
 
@@ -104,7 +105,7 @@ def test_one_replaced_static_file_replaces_just_that_file(make_site):
     root = make_site({"static/style.css": "body { background: #fffbe6 }"})
     assert run_cli(root, "build") == 0
     assert (root / "_site/static/style.css").read_text() == "body { background: #fffbe6 }"
-    assert (root / "_site/static/app.js").read_bytes() == (bundled("static") / "app.js").read_bytes()
+    assert (root / "_site/static/core.js").read_bytes() == (bundled("static") / "core.js").read_bytes()
     assert "body { background: #fffbe6 }" in built(root, "404.html")  # inlined where it must stand alone
 
 
@@ -123,7 +124,7 @@ def test_extra_css_and_js_are_linked_on_every_page_after_the_theme(make_site):
             f"{prefix}static/style.css", f"{prefix}static/extra.css", f"{prefix}static/print/more.css"], path
         assert all(re.search(r"\?v=[0-9a-f]{10}$", link) for link in links)
         scripts = re.findall(r'<script src="([^"?]+)', page)
-        assert scripts == [f"{prefix}static/app.js", f"{prefix}static/analytics.js"], path
+        assert scripts == [f"{prefix}static/{name}" for name in THEME_SCRIPTS] + [f"{prefix}static/analytics.js"], path
     assert ".x { color: red }" in built(root, "404.html")
     assert run_cli(root, "check") == 0
 

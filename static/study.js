@@ -1,0 +1,285 @@
+/* studysite study: study mode, marks, filters, deep links and shortcuts on topic pages. */
+(function () {
+  "use strict";
+  studysite.feature("study", function (page) {
+    var $ = studysite.$, $$ = studysite.$$, show = studysite.show;
+    var store = page.store, keyHandlers = page.keys, forPage = page.forPage, stickHeight = page.stickHeight, previous = page.previous, copyText = studysite.copyText, plural = studysite.plural, rootUrl = page.rootUrl, body = page.body;
+    var bar = $("[data-study-bar]");
+    if (!bar) return;
+    var topicPath = bar.dataset.topic;
+    var cards = $$("article.card");
+    var cards_by_id = {};
+    cards.forEach(function (card) { cards_by_id[card.id] = card; card.tabIndex = -1; });
+    var marks = store.data.cards;
+    var state = { study: false, onlyReview: false, difficulties: [], tags: [] };
+    var current = null;
+
+    function key(card) { return topicPath + "#" + card.id; }
+    function announce(text) { var el = $("[data-announce]"); el.textContent = ""; setTimeout(function () { el.textContent = text; }, 50); }
+    function item(card) { return card.parentNode; }
+    function visibleCards() { return cards.filter(function (c) { return !item(c).hidden; }); }
+
+    // Marks for questions no longer on the page would inflate the counts: drop them.
+    Object.keys(marks).forEach(function (id) {
+      if (id.indexOf(topicPath + "#") === 0 && !cards_by_id[id.slice(topicPath.length + 1)]) delete marks[id];
+    });
+
+    /* Study mode: answers hidden behind "Show answer" until revealed. */
+    function setRevealed(card, revealed) {
+      var button = $("[data-action=reveal]", card);
+      $(".card__answer", card).hidden = state.study && !revealed;
+      $("[data-marks]", card).hidden = state.study && !revealed;
+      button.setAttribute("aria-expanded", String(!state.study || revealed));
+      button.textContent = revealed ? "Hide answer" : "Show answer";
+      card.classList.toggle("is-revealed", !!revealed);
+    }
+    function isRevealed(card) { return !$(".card__answer", card).hidden; }
+    function setStudy(on) {
+      state.study = on;
+      body.classList.toggle("is-studying", on);
+      $("[data-action=study]", bar).setAttribute("aria-pressed", String(on));
+      cards.forEach(function (card) {
+        $("[data-reveal]", card).hidden = !on;
+        setRevealed(card, false);
+      });
+    }
+
+    /* Marks: known / review, saved under the question's stable id. */
+    function paintMark(card) {
+      var mark = marks[key(card)] || "";
+      card.dataset.mark = mark;
+      $("[data-action=known]", card).setAttribute("aria-pressed", String(mark === "known"));
+      $("[data-action=review]", card).setAttribute("aria-pressed", String(mark === "review"));
+    }
+    function setMark(card, mark) {
+      if (marks[key(card)] === mark) delete marks[key(card)]; else marks[key(card)] = mark;
+      store.save();
+      paintMark(card);
+      paintProgress();
+      if (state.onlyReview) applyFilters();
+    }
+    function paintButtons() {
+      var any = cards.some(function (c) { return marks[key(c)]; });
+      var review = cards.some(function (c) { return marks[key(c)] === "review"; });
+      $("[data-action=reset]", bar).disabled = !any;
+      $("[data-action=only-review]", bar).disabled = !review && !state.onlyReview;
+    }
+    function paintProgress() {
+      paintButtons();
+      var known = cards.filter(function (c) { return marks[key(c)] === "known"; }).length;
+      var review = cards.filter(function (c) { return marks[key(c)] === "review"; }).length;
+      var track = $("[data-progress-bar]", bar);
+      track.setAttribute("aria-valuenow", String(known));
+      track.setAttribute("aria-valuetext", known + " of " + cards.length + " known");
+      $("[data-progress-fill]", bar).style.width = (100 * known / cards.length) + "%";
+      $("[data-progress-text]", bar).textContent = known + " of " + cards.length + " known" +
+        (review ? " · " + review + " to review" : "");
+      $("[data-review-count]", bar).textContent = String(review);
+    }
+
+    /* Filters: difficulty OR difficulty, AND tag OR tag, AND "only review"; kept in the URL. */
+    function matches(card) {
+      if (state.difficulties.length && state.difficulties.indexOf(card.dataset.difficulty) === -1) return false;
+      if (state.tags.length) {
+        var tags = card.dataset.tags ? card.dataset.tags.split("|") : [];
+        if (!state.tags.some(function (t) { return tags.indexOf(t) !== -1; })) return false;
+      }
+      if (state.onlyReview && marks[key(card)] !== "review") return false;
+      return true;
+    }
+    function applyFilters() {
+      cards.forEach(function (card) { item(card).hidden = !matches(card); });
+      var shown = visibleCards().length;
+      $("[data-filter-count]", bar).textContent = shown + " of " + cards.length;
+      $$("[data-filter-difficulty]", bar).forEach(function (b) {
+        b.setAttribute("aria-pressed", String(state.difficulties.indexOf(b.dataset.filterDifficulty) !== -1));
+      });
+      $$("[data-filter-tag]", bar).forEach(function (b) {
+        b.setAttribute("aria-pressed", String(state.tags.indexOf(b.dataset.filterTag) !== -1));
+      });
+      $("[data-action=only-review]", bar).setAttribute("aria-pressed", String(state.onlyReview));
+      var filtered = state.difficulties.length || state.tags.length || state.onlyReview;
+      $("[data-action=clear-filters]", bar).hidden = !filtered;
+      $("[data-empty-note]").hidden = shown > 0;
+      $("[data-empty-text]").textContent = state.onlyReview && !cards.some(function (c) { return marks[key(c)] === "review"; })
+        ? "No card is marked “Review again” yet." : "No question matches these filters.";
+      paintButtons();
+      writeUrl();
+    }
+    function toggle(list, value) {
+      var at = list.indexOf(value);
+      if (at === -1) list.push(value); else list.splice(at, 1);
+    }
+    function writeUrl() {
+      // Built by hand so the commas stay readable in a shared link (URLSearchParams writes %2C).
+      var parts = [];
+      if (state.difficulties.length) parts.push("difficulty=" + state.difficulties.join(","));
+      if (state.tags.length) parts.push("tag=" + state.tags.map(encodeURIComponent).join(","));
+      if (state.onlyReview) parts.push("only=review");
+      if (state.study) parts.push("study=1");
+      var query = parts.join("&");
+      try { history.replaceState(null, "", location.pathname + (query ? "?" + query : "") + location.hash); }
+      catch (e) { /* some file:// set-ups refuse; the filter still works */ }
+    }
+    function readUrl() {
+      var params = new URLSearchParams(location.search);
+      var known = { easy: 1, medium: 1, hard: 1 };
+      var tags = $$("[data-filter-tag]", bar).map(function (b) { return b.dataset.filterTag; });
+      state.difficulties = (params.get("difficulty") || "").split(",").filter(function (d) { return known[d]; });
+      state.tags = (params.get("tag") || "").split(",").filter(function (t) { return tags.indexOf(t) !== -1; });
+      state.onlyReview = params.get("only") === "review";
+      return params.get("study") === "1";
+    }
+
+    /* Moving between cards. */
+    function focusCard(card) {
+      if (!card) return;
+      current = card;
+      card.focus({ preventScroll: true });
+      card.scrollIntoView({ block: "nearest" });
+      cards.forEach(function (c) { c.classList.toggle("is-current", c === card); });
+    }
+    function stickyBottom() {
+      return getComputedStyle(bar).position === "sticky" ? Math.max(0, bar.getBoundingClientRect().bottom) : 0;
+    }
+    function currentCard() {
+      if (current && !item(current).hidden) return current;
+      var visible = visibleCards(), top = stickyBottom() + 24;
+      // The first card that shows below the sticky bar, else the first visible one.
+      for (var i = 0; i < visible.length; i++) {
+        if (visible[i].getBoundingClientRect().bottom > top) return visible[i];
+      }
+      return visible[0] || null;
+    }
+    function keepInView(card, change) {
+      // Run `change` (which may fold answers away) without losing the reader's place.
+      var before = card ? card.getBoundingClientRect().top : 0;
+      change();
+      if (card) window.scrollBy(0, card.getBoundingClientRect().top - before);
+    }
+    function move(step) {
+      var visible = visibleCards();
+      if (!visible.length) return;
+      var at = visible.indexOf(current && !item(current).hidden ? current : null);
+      var next = at === -1 ? (step > 0 ? currentCard() : visible[visible.length - 1]) : visible[at + step];
+      if (at !== -1 && !next) return;
+      focusCard(next);
+    }
+
+    /* Deep links: scroll to the card, show it even if a filter hid it, and highlight it. */
+    function openHash() {
+      var card = cards_by_id[decodeURIComponent(location.hash.slice(1))];
+      if (!card) return;
+      if (item(card).hidden) {
+        state.difficulties = []; state.tags = []; state.onlyReview = false;
+        applyFilters();
+      }
+      if (state.study) setRevealed(card, true);
+      focusCard(card);
+      card.scrollIntoView({ block: "start" });
+      card.classList.remove("is-highlighted");
+      void card.offsetWidth;  // restart the highlight animation
+      card.classList.add("is-highlighted");
+    }
+    /* Wiring. */
+    bar.addEventListener("click", function (event) {
+      var button = event.target.closest("button");
+      if (!button) return;
+      var action = button.dataset.action;
+      if (action === "study") setStudy(!state.study), writeUrl();
+      else if (action === "only-review") { state.onlyReview = !state.onlyReview; applyFilters(); }
+      else if (action === "clear-filters") { state.difficulties = []; state.tags = []; state.onlyReview = false; applyFilters(); }
+      else if (action === "shortcuts") $("#shortcuts-dialog").showModal();
+      else if (action === "reset") {
+        if (!window.confirm("Forget every Got it / Review again mark on this topic?")) return;
+        cards.forEach(function (card) { delete marks[key(card)]; paintMark(card); });
+        store.save();
+        paintProgress();
+        applyFilters();
+      } else if (button.dataset.filterDifficulty) { toggle(state.difficulties, button.dataset.filterDifficulty); applyFilters(); }
+      else if (button.dataset.filterTag) { toggle(state.tags, button.dataset.filterTag); applyFilters(); }
+    });
+    $("[data-empty-note] [data-action=clear-filters]").addEventListener("click", function () {
+      state.difficulties = []; state.tags = []; state.onlyReview = false; applyFilters();
+    });
+    $(".cards").addEventListener("click", function (event) {
+      var button = event.target.closest("button[data-action]");
+      if (!button) return;
+      var card = button.closest("article.card");
+      current = card;
+      var action = button.dataset.action;
+      if (action === "reveal") setRevealed(card, !isRevealed(card));
+      else if (action === "known" || action === "review") {
+        var next = visibleCards()[visibleCards().indexOf(card) + 1];
+        setMark(card, action);
+        if (item(card).hidden) focusCard(next || currentCard());  // "only review" just hid it
+      }
+      else if (action === "copy-link") {
+        var url = location.href.split("#")[0].split("?")[0] + "#" + card.id;
+        copyText(url).then(function () {
+          button.classList.add("is-copied");
+          button.title = "Link copied";
+          announce("Link copied");
+        }, function () {
+          announce("Copying failed. The link is " + url);
+        }).then(function () {
+          setTimeout(function () {
+            button.title = "Copy link";
+            button.classList.remove("is-copied");
+          }, 1500);
+        });
+      }
+    });
+    keyHandlers.push(function (event) {
+      var target = event.target;
+      var onControl = target && target.closest && target.closest("button, a, summary, input, select, textarea, label");
+      switch (event.key) {
+        case "j": move(1); return true;
+        case "k": move(-1); return true;
+        case "s":
+          var anchor = currentCard();
+          keepInView(anchor, function () { setStudy(!state.study); });
+          writeUrl();
+          return true;
+        case "?": $("#shortcuts-dialog").showModal(); return true;
+        case " ":
+          if (onControl || !state.study) return false;  // let buttons and page scrolling work
+          var card = currentCard();
+          if (!card) return false;
+          setRevealed(card, !isRevealed(card));
+          focusCard(card);  // after revealing, so the answer is scrolled into view too
+          return true;
+        case "g": case "r":
+          var marked = currentCard();
+          if (!marked) return false;
+          if (state.study && !isRevealed(marked)) setRevealed(marked, true);
+          var after = visibleCards()[visibleCards().indexOf(marked) + 1];
+          setMark(marked, event.key === "g" ? "known" : "review");
+          announce(marks[key(marked)] === "known" ? "Marked: got it" : marks[key(marked)] ? "Marked: review again" : "Mark removed");
+          if (item(marked).hidden || marks[key(marked)]) focusCard(after || currentCard());
+          return true;
+      }
+      return false;
+    });
+
+    cards.forEach(function (card) {
+      paintMark(card);
+      show($("[data-action=copy-link]", card));
+    });
+    var study = readUrl();
+    setStudy(study);
+    applyFilters();
+    paintProgress();
+    show(bar);
+    stickHeight(bar);
+    if (previous) {
+      // After a swap the reader stays where they were, with the same answers showing.
+      $$("article.card.is-revealed", previous).forEach(function (old) {
+        if (cards_by_id[old.id] && state.study) setRevealed(cards_by_id[old.id], true);
+      });
+    } else {
+      openHash();
+    }
+    window.addEventListener("hashchange", openHash, forPage);
+  });
+})();
