@@ -97,8 +97,8 @@ class Builder:
     # --- Building -------------------------------------------------------------------------------
 
     def _outputs_intact(self) -> bool:
-        output = self.project.output
-        return all(file_stat(output / path) == stat for path, stat in self.cache.manifest.written.items())
+        output = str(self.project.output)  # strings: Path joins would cost more than the stats, per file
+        return all(file_stat(os.path.join(output, path)) == stat for path, stat in self.cache.manifest.written.items())
 
     def load(self, inputs: dict[str, tuple[int, int]] | None = None) -> tuple[Site, dict[str, bytes], str]:
         """Parse (what changed) and assemble the site; returns it with the static files and a render key."""

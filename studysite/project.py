@@ -64,8 +64,12 @@ def file_stat(path: Path | str) -> tuple[int, int] | None:
 class ContentListing:
     """Every file under the content folder that a build reads, found by the rules every command shares."""
 
-    files: tuple[Path, ...]
+    names: tuple[str, ...]  # as strings: the no-op check lists every file on every run, Path objects cost
     errors: tuple[ContentError, ...]
+
+    @property
+    def files(self) -> tuple[Path, ...]:
+        return tuple(map(Path, self.names))
 
 
 def list_content(content_dir: Path, allowed: tuple[Path, ...] = ()) -> ContentListing:
@@ -80,16 +84,16 @@ def list_content(content_dir: Path, allowed: tuple[Path, ...] = ()) -> ContentLi
     root = content_dir.resolve()
     inside = (root, *(folder.resolve() for folder in allowed))
     shown_root = relative_to_cwd(content_dir)
-    files: list[Path] = []
+    names: list[str] = []
     errors: list[ContentError] = []
-    seen_folders = {root}
+    seen_folders = {str(root)}
 
-    def refuse(path: Path, message: str, hint: str) -> None:
-        errors.append(ContentError(shown_root / path.relative_to(content_dir), None, message, hint))
+    def refuse(path: str, message: str, hint: str) -> None:
+        errors.append(ContentError(shown_root / Path(path).relative_to(content_dir), None, message, hint))
 
-    def target_of(link: Path) -> Path | None:
+    def target_of(link: str) -> Path | None:
         try:
-            target = link.resolve(strict=True)
+            target = Path(link).resolve(strict=True)
         except (OSError, RuntimeError):  # dangling, or a loop of links
             refuse(link, "this link points nowhere (or in a loop)", "fix or remove the link")
             return None
@@ -99,7 +103,7 @@ def list_content(content_dir: Path, allowed: tuple[Path, ...] = ()) -> ContentLi
             return None
         return target
 
-    def walk(folder: Path) -> None:
+    def walk(folder: str, real: str) -> None:
         try:
             entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
         except OSError as exc:
@@ -108,34 +112,39 @@ def list_content(content_dir: Path, allowed: tuple[Path, ...] = ()) -> ContentLi
         for entry in entries:
             if entry.name.startswith("."):
                 continue
-            path = Path(entry.path)
-            target = target_of(path) if entry.is_symlink() else path
-            if target is None:
-                continue
-            if target.is_dir():
-                real, here = target.resolve(), folder.resolve()
-                if real in seen_folders or real == here or real in here.parents:
-                    if entry.is_symlink():
-                        refuse(path, "this link leads to a folder that is already part of the content",
-                               "remove the link; each folder is published once")
+            if entry.is_symlink():
+                target = target_of(entry.path)
+                if target is None:
                     continue
-                seen_folders.add(real)
-                walk(path)
-            elif target.is_file():
-                files.append(path)
+                if target.is_dir():
+                    if str(target) in seen_folders:  # a parent, or a folder listed already
+                        refuse(entry.path, "this link leads to a folder that is already part of the content",
+                               "remove the link; each folder is published once")
+                        continue
+                    seen_folders.add(str(target))
+                    walk(entry.path, str(target))
+                elif target.is_file():
+                    names.append(entry.path)
+            elif entry.is_dir(follow_symlinks=False):
+                inner = os.path.join(real, entry.name)
+                if inner not in seen_folders:  # (reached through a link already)
+                    seen_folders.add(inner)
+                    walk(entry.path, inner)
+            elif entry.is_file(follow_symlinks=False):
+                names.append(entry.path)
 
     if content_dir.is_dir():
-        walk(content_dir)
-    return ContentListing(tuple(files), tuple(errors))
+        walk(str(content_dir), str(root))
+    return ContentListing(tuple(names), tuple(errors))
 
 
 def scan_inputs(project: Project) -> dict[str, tuple[int, int]]:
     """Size and modification time of every file a build reads: cheap enough to run on every save."""
     found: dict[str, tuple[int, int]] = {}
-    for path in list_content(project.content, (project.root,)).files:
+    for path in list_content(project.content, (project.root,)).names:
         stat = file_stat(path)
         if stat:
-            found[str(path)] = stat
+            found[path] = stat
     for folder in (*project.templates, *project.static):
         for directory, subdirectories, files in os.walk(folder):
             subdirectories[:] = sorted(d for d in subdirectories if not d.startswith("."))
