@@ -93,12 +93,16 @@ def run_cli(root: Path, *args: str) -> int:
     return main([*args, "--root", str(root)])
 
 
+# The site the integration and browser tests read: a frozen copy of the example content, so that
+# editing content/ (the example users see) never breaks a test that counts its cards.
+FIXTURE_SITE = Path(__file__).resolve().parent / "fixtures" / "site"
+
+
 @pytest.fixture(scope="session")
 def example_site(tmp_path_factory) -> Path:
-    """The repository's own example site, built once per test session; returns the output folder."""
+    """tests/fixtures/site built once per test session with the bundled theme; returns the output folder."""
     root = tmp_path_factory.mktemp("example")
-    for name in ("content", "templates", "static"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "site.yml", root / "site.yml")
+    shutil.copytree(FIXTURE_SITE / "content", root / "content")
+    shutil.copy(FIXTURE_SITE / "site.yml", root / "site.yml")
     assert main(["build", "--root", str(root)]) == 0
     return root / "_site"
