@@ -7,39 +7,11 @@ from pathlib import Path
 import pytest
 
 from conftest import load_site
+from page_tools import DIFFICULTY_HINT, page_with_front_matter, parse, src
+
 from studysite.assembly import collect_tags
-from studysite.errors import BuildFailed, ContentError
-from studysite.model import Category, Page
-from studysite.pages import parse_page
-
-PATH = Path("nn/topic.md")
-DIFFICULTY_HINT = "end the heading with [easy], [medium] or [hard], for example '## What is X? [easy]'"
-PAGE_KEYS = "title, summary, tags, tip, checklist, order, slug, kind, related, takeaways"
-
-
-def src(*lines: str) -> str:
-    """A file's text from its lines, so a test can count line numbers by position."""
-    return "\n".join(lines) + "\n"
-
-
-def parse(text: str, stem: str = "topic") -> Page:
-    return parse_page(text, PATH, "nn", stem)
-
-
-def errors_of(text: str, stem: str = "topic") -> list[str]:
-    """Every error parse_page reports for `text`, as the user sees them."""
-    with pytest.raises((BuildFailed, ContentError)) as info:
-        parse(text, stem)
-    failure = info.value
-    if isinstance(failure, BuildFailed):
-        return [str(error) for error in failure.errors]
-    return [str(failure)]
-
-
-def page_with_front_matter(*yaml_lines: str) -> str:
-    """Front matter lines (file line 2 onwards) followed by one valid question."""
-    return src("---", *yaml_lines, "---", "## What is X? [easy]", "X.")
-
+from studysite.errors import BuildFailed
+from studysite.model import Category
 
 # --- Whole content trees ----------------------------------------------------------------
 
