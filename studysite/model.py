@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from functools import cached_property, lru_cache
 from enum import Enum
 from pathlib import Path
@@ -111,44 +111,14 @@ class TocEntry:
     level: int
 
 
-@dataclass(frozen=True)
-class Page:
-    """One content file: interview questions, an MCQ quiz or a tutorial, in a category.
+class _PageFacts:
+    """What pages and their cards work out the same way from the fields they share."""
 
-    Pages of one folder whose file names share a stem (`x.md`, `x.mcq.md`, `x.tutorial.md`)
-    are one subject, named by `subject`, and link to each other.
-    """
-
-    source_path: Path
     category: str
     slug: str
-    title: str
-    summary: str = ""
-    tags: tuple[str, ...] = ()
-    tip: str = ""
-    checklist: tuple[str, ...] = ()
-    order: int | None = None
-    intro_html: str = ""
-    questions: tuple[Question, ...] = ()
-    kind: Kind = Kind.INTERVIEW
-    subject: str = ""
-    related: tuple[tuple[str, int], ...] = ()  # (reference as written, its line) until resolved
-    takeaways: tuple[str, ...] = ()
-    body_html: str = ""
-    toc: tuple[TocEntry, ...] = ()
-    tip_html: str = ""  # tip, checklist items and takeaways as inline Markdown, rendered where parsed
-    checklist_html: tuple[str, ...] = ()
-    takeaways_html: tuple[str, ...] = ()
-    source_hash: str = ""  # of the file's text: the key for caching this page
-    search_json: bytes = b""  # this page's part of the search index, made where the page is parsed
-
-    @cached_property
-    def card_digest(self) -> str:
-        """A hash of what other pages show of this one (titles, counts, checklist), for incremental builds."""
-        questions = [(q.id, q.title_html, q.difficulty.value, q.tags) for q in self.questions]
-        data = (self.output_path, self.title, self.summary, self.tags, self.kind.value, self.subject,
-                self.checklist, self.tip, questions)
-        return hashlib.sha1(repr(data).encode("utf-8")).hexdigest()
+    subject: str
+    tags: tuple[str, ...]
+    questions: tuple
 
     @property
     def subject_key(self) -> str:
@@ -189,6 +159,90 @@ class Page:
         """Tags that some but not all questions carry: the ones worth filtering by."""
         return tuple(t for t in self.tags
                      if 0 < sum(1 for q in self.questions if t in q.tags) < len(self.questions))
+
+
+@dataclass(frozen=True)
+class QuestionCard:
+    """What listings show of a question: its heading, anchor, difficulty and tags, never its answer."""
+
+    id: str
+    title_html: str
+    title_text: str
+    difficulty: Difficulty
+    tags: tuple[str, ...] = ()
+
+
+# Page fields that only the page itself shows; every other field is on its card, so a field added
+# to Page reaches listings' fingerprints unless it is named here (tests/test_model.py keeps the two in step).
+PAGE_ONLY_FIELDS = frozenset({"source_path", "intro_html", "body_html", "toc", "tip", "tip_html", "takeaways",
+                              "takeaways_html", "related", "source_hash", "search_json"})
+
+
+@dataclass(frozen=True)
+class Page(_PageFacts):
+    """One content file: interview questions, an MCQ quiz or a tutorial, in a category.
+
+    Pages of one folder whose file names share a stem (`x.md`, `x.mcq.md`, `x.tutorial.md`)
+    are one subject, named by `subject`, and link to each other.
+    """
+
+    source_path: Path
+    category: str
+    slug: str
+    title: str
+    summary: str = ""
+    tags: tuple[str, ...] = ()
+    tip: str = ""
+    checklist: tuple[str, ...] = ()
+    order: int | None = None
+    intro_html: str = ""
+    questions: tuple[Question, ...] = ()
+    kind: Kind = Kind.INTERVIEW
+    subject: str = ""
+    related: tuple[tuple[str, int], ...] = ()  # (reference as written, its line) until resolved
+    takeaways: tuple[str, ...] = ()
+    body_html: str = ""
+    toc: tuple[TocEntry, ...] = ()
+    tip_html: str = ""  # tip, checklist items and takeaways as inline Markdown, rendered where parsed
+    checklist_html: tuple[str, ...] = ()
+    takeaways_html: tuple[str, ...] = ()
+    source_hash: str = ""  # of the file's text: the key for caching this page
+    search_json: bytes = b""  # this page's part of the search index, made where the page is parsed
+
+    @cached_property
+    def card(self) -> Card:
+        """What listings and other pages may show of this page (its card view)."""
+        questions = tuple(QuestionCard(**{f.name: getattr(q, f.name) for f in fields(QuestionCard)})
+                          for q in self.questions)
+        values = {f.name: getattr(self, f.name) for f in fields(Card) if f.name != "questions"}
+        return Card(questions=questions, **values)
+
+    @cached_property
+    def digest(self) -> str:
+        """A hash of everything the page holds, for the fingerprint of its own output."""
+        return hashlib.sha1(repr(tuple(getattr(self, f.name) for f in fields(self))).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Card(_PageFacts):
+    """A page as listings and other pages see it (Page.card): what a listing can show is what is hashed."""
+
+    category: str
+    slug: str
+    title: str
+    summary: str = ""
+    tags: tuple[str, ...] = ()
+    checklist: tuple[str, ...] = ()
+    order: int | None = None
+    questions: tuple[QuestionCard, ...] = ()
+    kind: Kind = Kind.INTERVIEW
+    subject: str = ""
+    checklist_html: tuple[str, ...] = ()
+
+    @cached_property
+    def digest(self) -> str:
+        """A hash of the whole card: the fingerprint of a listing is made of these."""
+        return hashlib.sha1(repr(tuple(getattr(self, f.name) for f in fields(self))).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -311,6 +365,33 @@ class Site:
 
     def tag_named(self, name: str) -> Tag:
         return next(t for t in self.tags if t.name == name)
+
+    # --- Views: what a template is given of the site, so that what it can show is what is hashed.
+
+    @cached_property
+    def listing(self) -> Site:
+        """The site as listings see it: every page as its card."""
+        def subject(s: Subject) -> Subject:
+            return Subject(s.key, tuple(p.card for p in s.pages), s.related)
+        categories = tuple(replace(c, pages=tuple(p.card for p in c.pages), subjects=tuple(map(subject, c.subjects)))
+                           for c in self.categories)
+        tags = tuple(replace(t, pages=tuple(p.card for p in t.pages)) for t in self.tags)
+        return Site(config=self.config, categories=categories, tags=tags)
+
+    @cached_property
+    def category_headers(self) -> tuple[Category, ...]:
+        """Every category's title and description, without its pages."""
+        return tuple(replace(c, pages=(), subjects=()) for c in self.categories)
+
+    def view(self, categories: tuple[Category, ...] = ()) -> Site:
+        """The site with only `categories` (cards or headers): for a page that shows only part of it."""
+        return Site(config=self.config, categories=categories)
+
+    def related_view(self, subject: Subject) -> Site:
+        """The site as one subject's pages see it: the cards of the subjects it links to."""
+        keys = set(subject.related)
+        return self.view(tuple(replace(c, pages=(), subjects=tuple(s for s in c.subjects if s.key in keys))
+                               for c in self.listing.categories if any(s.key in keys for s in c.subjects)))
 
 
 @lru_cache(maxsize=65536)  # tags and titles are slugged again and again across pages

@@ -15,7 +15,7 @@ import jinja2
 from . import __version__
 from .errors import BuildFailed, ContentError, InternalError, relative_to_cwd
 from .markup import html_to_text
-from .model import Category, Difficulty, Kind, Page, Question, Site, Subject, Tag, slugify
+from .model import Card, Category, Difficulty, Kind, Page, Question, Site, Subject, Tag, slugify
 from .theme import STATIC_PREFIX, template_folders, theme_loader
 SEARCH_INDEX = "search-index.js"
 # Long answers are cut in the index: enough text to find them, a bounded download.
@@ -132,41 +132,60 @@ class _Digests:
 _digest = _Digests()
 
 
+def digest_of(value: Any) -> Any:
+    """What a fingerprint is made of: the value itself, with pages, cards and the site folded into hashes."""
+    if isinstance(value, (Page, Card)):
+        return value.digest
+    if isinstance(value, Site):
+        return ("site", value.config, digest_of(value.categories), digest_of(value.tags))
+    if isinstance(value, Category):
+        return ("category", value.slug, value.title, value.description, value.order,
+                digest_of(value.pages), digest_of(value.subjects))
+    if isinstance(value, Subject):
+        return ("subject", value.key, value.related, digest_of(value.pages))
+    if isinstance(value, Tag):
+        return ("tag", value.name, value.slug, digest_of(value.pages))
+    if isinstance(value, (tuple, list)):
+        return tuple(digest_of(item) for item in value)
+    if isinstance(value, dict):
+        return tuple((key, digest_of(item)) for key, item in sorted(value.items()))
+    return value
+
+
+def _planned(path: str, template: str, context: dict[str, Any]) -> PlannedOutput:
+    """An output whose fingerprint is made of exactly the context its template is given."""
+    return PlannedOutput(path, template, context, _digest(digest_of(context)))
+
+
 def plan_outputs(site: Site) -> list[PlannedOutput]:
-    """Every HTML page of the site, fingerprinted by the site data it shows (templates are keyed apart)."""
+    """Every HTML page of the site. Templates get views of the site (cards, not pages, except a page's
+    own), and each output is fingerprinted by its whole context, so nothing shown can go unhashed."""
     _digest.new_build()
-    cards = tuple(p.card_digest for p in site.pages)
-    categories = tuple((c.slug, c.title, c.description, c.order) for c in site.categories)
-    everything = _digest(cards, categories)
+    listing = site.listing
+    headers = site.view(site.category_headers)
     plan = [
-        PlannedOutput("index.html", "home.html", {"kind": "home", "title": site.config.title}, everything),
-        PlannedOutput("404.html", "404.html", {"kind": "not-found", "title": "Page not found"}, everything),
-        PlannedOutput("checklist.html", "checklist.html", {"kind": "checklist", "title": "Review checklist"},
-                      _digest(categories, tuple((p.output_path, p.title, p.checklist) for p in site.pages))),
-        PlannedOutput("tags/index.html", "tags.html", {"kind": "tags", "title": "Tags"},
-                      _digest(tuple((t.name, t.slug, len(t.pages)) for t in site.tags), len(site.pages))),
+        _planned("index.html", "home.html", {"site": listing, "kind": "home", "title": site.config.title}),
+        _planned("404.html", "404.html", {"site": listing, "kind": "not-found", "title": "Page not found"}),
+        _planned("checklist.html", "checklist.html", {"site": listing, "kind": "checklist", "title": "Review checklist"}),
+        _planned("tags/index.html", "tags.html", {"site": listing, "kind": "tags", "title": "Tags"}),
     ]
-    for category in site.categories:
-        plan.append(PlannedOutput(category.output_path, "category.html",
-                                  {"kind": "category", "title": category.title, "category": category},
-                                  _digest(categories, tuple(p.card_digest for p in category.pages))))
-    subjects = site.subjects
+    for category in listing.categories:
+        plan.append(_planned(category.output_path, "category.html", {
+            "site": site.view((category,)), "kind": "category", "title": category.title, "category": category}))
+    header_of = {c.slug: c for c in site.category_headers}
     for kind in Kind:
         pages = site.pages_of_kind(kind)  # previous / next stay within one kind of page
         for index, page in enumerate(pages):
-            category, subject = site.category_of(page), site.subject_of(page)
-            previous = pages[index - 1] if index > 0 else None
-            following = pages[index + 1] if index + 1 < len(pages) else None
-            neighbours = tuple(p.card_digest for p in (*subject.pages, previous, following) if p is not None)
-            related = tuple((k, subjects[k].main_page.card_digest) for k in subject.related)
-            plan.append(PlannedOutput(page.output_path, kind.spec.template, {
-                "kind": kind.spec.body, "title": page.title, "page": page, "category": category,
-                "subject": subject, "previous": previous, "next": following,
-            }, _digest(page.source_hash, site.links_fingerprint, category.title, category.slug, neighbours, related)))
-    for tag in site.tags:
-        shown = tuple((p.card_digest, site.category_of(p).title) for p in tag.pages)
-        plan.append(PlannedOutput(tag.output_path, "tag.html", {"kind": "tag", "title": f"Tag: {tag.name}", "tag": tag},
-                                  _digest(tag.name, tag.slug, shown)))
+            subject = listing.subject_of(page)
+            previous = pages[index - 1].card if index > 0 else None
+            following = pages[index + 1].card if index + 1 < len(pages) else None
+            plan.append(_planned(page.output_path, kind.spec.template, {
+                "site": site.related_view(subject), "kind": kind.spec.body, "title": page.title, "page": page,
+                "category": header_of[page.category], "subject": subject, "previous": previous, "next": following,
+            }))
+    for tag in listing.tags:
+        plan.append(_planned(tag.output_path, "tag.html",
+                             {"site": headers, "kind": "tag", "title": f"Tag: {tag.name}", "tag": tag}))
     return plan
 
 
@@ -213,10 +232,10 @@ def template_context(site: Site, item: PlannedOutput, versions: dict[str, str], 
         return f"{url(f'{STATIC_PREFIX}/{name}')}?v={versions.get(f'{STATIC_PREFIX}/{name}', '')}"
 
     return TemplateContext(
-        site=site, output_path=item.path, url=url, asset=asset,
+        output_path=item.path, url=url, asset=asset,
         tag_url=lambda name: url(f"tags/{slugify(name) or 'tag'}.html"),
         search_index_url=url(SEARCH_INDEX), root=url("index.html").removesuffix("index.html") or "./",
-        inline_css=stylesheet, **item.context)
+        inline_css=stylesheet, **{"site": site, **item.context})
 
 
 def render_pages(site: Site, env: jinja2.Environment, plan: list[PlannedOutput], static_files: dict[str, bytes],

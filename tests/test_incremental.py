@@ -194,3 +194,79 @@ def test_parallel_parsing_and_rendering_give_what_one_process_gives(tmp_path, mo
     monkeypatch.setattr(builder_module, "PARALLEL_THRESHOLD", 10**6)
     monkeypatch.setattr(builder_module, "PARALLEL_RENDER_THRESHOLD", 10**6)
     assert clean_build(root, tmp_path / "serial") == parallel
+
+
+# --- Property: whatever field of a page changes, the incremental build equals a clean build ----
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+WORDS = st.text(alphabet="abcdefgh ", min_size=1, max_size=12).map(str.strip).filter(bool)
+PAGE_FIELDS = ["title", "summary", "tags", "tip", "checklist", "order", "related"]
+QUESTION_FIELDS = ["heading", "difficulty", "answer", "tags"]
+
+
+def page_text(page: dict) -> str:
+    """A topic file from its fields."""
+    front = [f'title: "{page["title"]}"', f'summary: "{page["summary"]}"',
+             "tags: [" + ", ".join(f'"{t}"' for t in page["tags"]) + "]", f'tip: "{page["tip"]}"',
+             "checklist: [" + ", ".join(f'"{c}"' for c in page["checklist"]) + "]"]
+    if page["order"] is not None:
+        front.append(f"order: {page['order']}")
+    if page["related"]:
+        front.append("related: [" + ", ".join(page["related"]) + "]")
+    body = []
+    for number, q in enumerate(page["questions"]):
+        body += [f"## {q['heading']} {number}? [{q['difficulty']}]", ""]
+        if q["tags"]:
+            body += ["Tags: " + ", ".join(q["tags"]), ""]
+        body += [q["answer"], ""]
+    return "---\n" + "\n".join(front) + "\n---\n\n" + "\n".join(body)
+
+
+def base_pages() -> dict[str, dict]:
+    def page(title, related=()):
+        return {"title": title, "summary": f"{title} summary", "tags": ["A"], "tip": "tip", "checklist": ["one"],
+                "order": None, "related": list(related),
+                "questions": [{"heading": f"What is {title}", "difficulty": "easy", "answer": "Yes.", "tags": []},
+                              {"heading": f"Why {title}", "difficulty": "hard", "answer": "Because.", "tags": ["A"]}]}
+    return {"content/nn/alpha.md": page("Alpha", ["opt/gamma"]), "content/nn/beta.md": page("Beta"),
+            "content/opt/gamma.md": page("Gamma", ["nn/alpha"])}
+
+
+def apply_edit(pages: dict[str, dict], data) -> None:
+    """Change one field of one page (or of one of its questions) to a new value."""
+    page = pages[data.draw(st.sampled_from(sorted(pages)))]
+    where = data.draw(st.sampled_from(PAGE_FIELDS + ["question"]))
+    if where == "question":
+        question = page["questions"][data.draw(st.integers(0, len(page["questions"]) - 1))]
+        field = data.draw(st.sampled_from(QUESTION_FIELDS))
+        choices = {"heading": WORDS, "answer": WORDS, "difficulty": st.sampled_from(["easy", "medium", "hard"]),
+                   "tags": st.lists(st.sampled_from(["A", "B", "C"]), max_size=2, unique=True)}
+        question[field] = data.draw(choices[field])
+    elif where in ("tags", "checklist"):
+        page[where] = data.draw(st.lists(WORDS if where == "checklist" else st.sampled_from(["A", "B", "C"]),
+                                         min_size=1, max_size=3, unique=True))
+    elif where == "order":
+        page["order"] = data.draw(st.one_of(st.none(), st.integers(0, 3)))
+    elif where == "related":
+        page["related"] = data.draw(st.lists(st.sampled_from(["nn/alpha", "nn/beta", "opt/gamma"]), max_size=2,
+                                             unique=True))
+    else:
+        page[where] = data.draw(WORDS)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_field_change_rebuilds_exactly_what_a_clean_build_gives(tmp_path_factory, data):
+    root = tmp_path_factory.mktemp("prop")
+    pages = base_pages()
+    write_files(root, {"site.yml": "title: Property\n", **{name: page_text(p) for name, p in pages.items()}})
+    builder = Builder(Project(root, root / "content", root / "_site"))  # kept between builds, as the dev server does
+    builder.build()
+    for _ in range(3):
+        apply_edit(pages, data)
+        for name, page in pages.items():
+            (root / name).write_text(page_text(page))
+        builder.build()
+        assert tree(root / "_site") == clean_build(root, root.parent / f"{root.name}-clean")

@@ -89,3 +89,14 @@ def test_tag_counts_questions_that_name_it():
     assert page.questions_tagged("resnet") == (tagged,)
     assert Tag("ResNet", "resnet", (page,)).question_count == 1
     assert page.filter_tags == ("ResNet",)
+
+
+def test_a_card_holds_every_page_field_but_the_page_only_ones():
+    from dataclasses import fields
+
+    from studysite.model import PAGE_ONLY_FIELDS, Card, Page, QuestionCard, Question
+
+    # A field added to Page must be on its card (so listings' fingerprints see it) or be named page-only.
+    assert {f.name for f in fields(Card)} == {f.name for f in fields(Page)} - PAGE_ONLY_FIELDS
+    assert {f.name for f in fields(QuestionCard)} < {f.name for f in fields(Question)}
+    assert "answer_html" not in {f.name for f in fields(QuestionCard)}
