@@ -129,7 +129,8 @@ class LinkChecker:
                                   prompt_html=fix(q.prompt_html), explanation_html=fix(q.explanation_html),
                                   options=tuple(replace(o, html=fix(o.html)) for o in q.options))
                           for q in page.questions)
-        checked = replace(page, intro_html=fix(page.intro_html), body_html=fix(page.body_html), questions=questions)
+        checked = replace(page, intro_html=fix(page.intro_html), body_html=fix(page.body_html), questions=questions,
+                          links_key=self.fingerprint)
         return CheckedPage(checked, tuple(self._errors), tuple(self._warnings))
 
     @staticmethod

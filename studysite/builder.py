@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from .cache import BuildCache
 from .errors import BuildFailed, relative_to_cwd
 from .output import MemoryOutput, Staging, WriteStats, check_output_dir, prepare_output
-from .parallel import parse_sources, render_staged
+from .parallel import Workers
 from .project import Project, file_stat, list_content, scan_inputs
 
 # Parsing and rendering pull in Markdown, Pygments, Jinja and friends: imported only when a build has
@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 
     from .assets import CheckedPage
     from .discovery import Discovery
-    from .model import Site
+    from .errors import ContentError
+    from .model import Page, Site, SiteConfig
 
 
 @dataclass(frozen=True)
@@ -68,11 +69,13 @@ def _hash_files(folder: Path) -> str:
 class Builder:
     """Builds one project, again and again: the CLI uses it once, the dev server keeps it between saves."""
 
-    def __init__(self, project: Project, use_cache: bool = True, fresh: bool = False):
-        """`use_cache`: read and save the cache; `fresh`: save it, but start from nothing (build --clean)."""
+    def __init__(self, project: Project, use_cache: bool = True, fresh: bool = False, workers: Workers | None = None):
+        """`use_cache`: read and save the cache; `fresh`: save it, but start from nothing (build --clean);
+        `workers`: the processes to parse and render on (by default, every core)."""
         self.project = project
         self._lock = threading.Lock()
         self.cache = BuildCache(project, self._lock, enabled=use_cache, fresh=fresh)
+        self.workers = workers or Workers()
         self._env: jinja2.Environment | None = None  # kept between builds: Jinja recompiles only edited templates
         self.rendered = 0  # pages rendered by the last build
         self.untouched: set[str] = set()
@@ -101,36 +104,46 @@ class Builder:
         return all(file_stat(os.path.join(output, path)) == stat for path, stat in self.cache.manifest.written.items())
 
     def load(self, inputs: dict[str, tuple[int, int]] | None = None) -> tuple[Site, dict[str, bytes], str]:
-        """Parse (what changed) and assemble the site; returns it with the static files and a render key."""
-        from .assets import LinkChecker
+        """Discover, parse (what changed), assemble and validate: the Site, the static files and a render key."""
         from .config import load_config
-        from .assembly import assemble_site
-        from .model import Page
-        from .render import asset_versions
         from .theme import read_static
 
-        project, state = self.project, self.cache.state
-        stat_of = (lambda path: inputs.get(str(path))) if inputs is not None else file_stat
-        static_files = read_static(project.static)
-        config = load_config(project.config_file, static_files)
+        static_files = read_static(self.project.static)
+        config = load_config(self.project.config_file, static_files)
         discovery, assets = self._discover(inputs)
+        pages, errors = self._parse(discovery, config.raw_html, inputs)
+        site = self._assemble(config, discovery, pages, assets, errors)  # raises BuildFailed with every error
+        return site, static_files, self._render_key(config, static_files)
+
+    def _parse(self, discovery: Discovery, raw_html: str,
+               inputs: dict[str, tuple[int, int]] | None) -> tuple[list[Page], list[ContentError]]:
+        """Every content file as a Page: parsed again only when the file or the raw-HTML mode changed."""
+        from .model import Page
+
+        state = self.cache.state
+        stat_of = (lambda path: inputs.get(str(path))) if inputs is not None else file_stat
         errors = list(discovery.errors)
-        stale = []
-        for source in discovery.sources:
-            cached = state.parsed.get(str(source.path))
-            if not (cached and cached[0] == stat_of(source.path) and cached[1] == config.raw_html):
-                stale.append(source)
-        for source, result in zip(stale, parse_sources(stale, config.raw_html, meanwhile=self._compile_templates)):
+        stale = [source for source in discovery.sources
+                 if (cached := state.parsed.get(str(source.path))) is None
+                 or cached[0] != stat_of(source.path) or cached[1] != raw_html]
+        for source, result in zip(stale, self.workers.parse(stale, raw_html, meanwhile=self._compile_templates)):
             if isinstance(result, Page):
-                state.parsed[str(source.path)] = (stat_of(source.path), config.raw_html, result)
+                state.parsed[str(source.path)] = (stat_of(source.path), raw_html, result)
             else:
                 state.parsed.pop(str(source.path), None)
                 errors.extend(result)
         present = {str(s.path) for s in discovery.sources}
         for gone in set(state.parsed) - present:
             del state.parsed[gone]
-        pages = [state.parsed[str(s.path)][2] for s in discovery.sources if str(s.path) in state.parsed]
-        links = LinkChecker(pages, assets)
+        return [state.parsed[str(s.path)][2] for s in discovery.sources if str(s.path) in state.parsed], errors
+
+    def _assemble(self, config: SiteConfig, discovery: Discovery, pages: list[Page], assets: dict[str, Path],
+                  errors: list[ContentError]) -> Site:
+        """Check every page's links (again only when it or the pages it can link to changed), then assemble."""
+        from .assembly import assemble_site
+        from .assets import LinkChecker
+
+        state, links = self.cache.state, LinkChecker(pages, assets)
 
         def check(page: Page) -> CheckedPage:
             cached = state.checked.get(page.output_path)
@@ -140,9 +153,14 @@ class Builder:
             state.checked[page.output_path] = (page.source_hash, links.fingerprint, result)
             return result
 
-        site = assemble_site(config, discovery, pages, assets, check, errors, links.fingerprint)
-        render_key = hashlib.sha1(repr(([_hash_files(folder) for folder in project.templates], config, asset_versions(static_files))).encode())
-        return site, static_files, render_key.hexdigest()
+        return assemble_site(config, discovery, pages, assets, check, errors, links.fingerprint)
+
+    def _render_key(self, config: SiteConfig, static_files: dict[str, bytes]) -> str:
+        """What every output depends on besides its own data: the templates, the settings, the static files."""
+        from .render import asset_versions
+
+        templates = [_hash_files(folder) for folder in self.project.templates]
+        return hashlib.sha1(repr((templates, config, asset_versions(static_files))).encode()).hexdigest()
 
     def _discover(self, inputs: dict[str, tuple[int, int]] | None) -> tuple[Discovery, dict[str, Path]]:
         """Categories, content files and assets; unchanged while no content file is added, removed or renamed."""
@@ -175,7 +193,7 @@ class Builder:
         current = {item.path for item in plan} | set(extras) | {SEARCH_INDEX} | {path for path, _ in site.assets}
         if isinstance(staging, Staging):
             prepare_output(output, current)
-        render_staged(site, self.env, to_render, static_files, staging)
+        self.workers.render(site, self.env, to_render, static_files, staging)
         self.rendered = len(to_render)
         # Outputs this build did not even look at keep their recorded size and time.
         self.untouched = {item.path for item in plan} - {item.path for item in to_render}
@@ -206,33 +224,41 @@ class Builder:
 
     def _build(self) -> BuildResult:
         started = time.perf_counter()
-        project = self.project
-        check_output_dir(project.output, project.sources)
-        inputs = scan_inputs(project)
-        manifest = self.cache.manifest
-        if manifest.inputs == inputs and manifest.written and self._outputs_intact():
-            pages, topics, questions = manifest.counts
+        check_output_dir(self.project.output, self.project.sources)
+        inputs = scan_inputs(self.project)
+        if self._nothing_changed(inputs):
+            pages, topics, questions = self.cache.manifest.counts
             return BuildResult(pages, topics, questions, time.perf_counter() - started,
-                               WriteStats(0, len(manifest.written), 0))
-        state = self.cache.stamped_state()
-        site, static_files, render_key = self.load(inputs)
-        staging = Staging(project.output)  # before anything creates the folder: a failure takes it back
+                               WriteStats(0, len(self.cache.manifest.written), 0))
+        self.cache.stamped_state()
+        site, static_files, render_key = self.load(inputs)  # discover, parse, assemble and validate
+        staging = Staging(self.project.output)  # before anything creates the folder: a failure takes it back
         try:
-            current, fingerprints = self.render(site, static_files, render_key, staging)
-            written = staging.commit(current)
+            current, fingerprints = self.render(site, static_files, render_key, staging)  # plan, render
+            written = staging.commit(current)  # write, in one step
         except BaseException:
             staging.discard()  # nothing of a failed build reaches the site
             raise
-        state.fingerprints = fingerprints
+        html_pages = self._remember(inputs, current, fingerprints, site)
+        return BuildResult(html_pages, len(site.pages), site.question_count, time.perf_counter() - started,
+                           written, site, rendered=self.rendered)
+
+    def _nothing_changed(self, inputs: dict[str, tuple[int, int]]) -> bool:
+        manifest = self.cache.manifest
+        return manifest.inputs == inputs and bool(manifest.written) and self._outputs_intact()
+
+    def _remember(self, inputs: dict[str, tuple[int, int]], current: set[str], fingerprints: dict[str, str],
+                  site: Site) -> int:
+        """Record what this build read and wrote, for the next one; returns how many pages the site has."""
+        manifest, out, untouched = self.cache.manifest, str(self.project.output), self.untouched
+        self.cache.state.fingerprints = fingerprints
         manifest.inputs = inputs
-        out, untouched = str(project.output), self.untouched
         manifest.written = {path: stat for path in current
                             if (stat := manifest.written.get(path) if path in untouched and path in manifest.written
                                 else file_stat(os.path.join(out, path)))}
         html_pages = sum(1 for path in fingerprints if path.endswith(".html"))
         manifest.counts = (html_pages, len(site.pages), site.question_count)
-        return BuildResult(html_pages, len(site.pages), site.question_count, time.perf_counter() - started,
-                           written, site, rendered=self.rendered)
+        return html_pages
 
 
 __all__ = ["BuildFailed", "BuildResult", "Builder", "Project"]

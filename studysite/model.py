@@ -175,7 +175,10 @@ class QuestionCard:
 # Page fields that only the page itself shows; every other field is on its card, so a field added
 # to Page reaches listings' fingerprints unless it is named here (tests/test_model.py keeps the two in step).
 PAGE_ONLY_FIELDS = frozenset({"source_path", "intro_html", "body_html", "toc", "tip", "tip_html", "takeaways",
-                              "takeaways_html", "related", "source_hash", "search_json"})
+                              "takeaways_html", "related", "source_hash", "search_json", "links_key"})
+# Page fields rendered from the file's text alone (source_hash stands for them) or with its links (links_key).
+_RENDERED_FROM_SOURCE = frozenset({"intro_html", "body_html", "questions", "toc", "tip_html", "checklist_html",
+                                   "takeaways_html", "search_json"})
 
 
 @dataclass(frozen=True)
@@ -208,6 +211,7 @@ class Page(_PageFacts):
     takeaways_html: tuple[str, ...] = ()
     source_hash: str = ""  # of the file's text: the key for caching this page
     search_json: bytes = b""  # this page's part of the search index, made where the page is parsed
+    links_key: str = ""  # the link checker's fingerprint when it rewrote links in this page, else ""
 
     @cached_property
     def card(self) -> Card:
@@ -219,8 +223,11 @@ class Page(_PageFacts):
 
     @cached_property
     def digest(self) -> str:
-        """A hash of everything the page holds, for the fingerprint of its own output."""
-        return hashlib.sha1(repr(tuple(getattr(self, f.name) for f in fields(self))).encode("utf-8")).hexdigest()
+        """A hash of everything the page holds, for the fingerprint of its own output. The rendered parts
+        are a function of the file's text and raw-HTML mode (source_hash) and of the links rewritten in
+        them (links_key), so those two stand for them: hashing megabytes of HTML on every build would not."""
+        small = tuple(getattr(self, f.name) for f in fields(self) if f.name not in _RENDERED_FROM_SOURCE)
+        return hashlib.sha1(repr(small).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -253,6 +260,11 @@ class Subject:
     pages: tuple[Page, ...]
     related: tuple[str, ...] = ()  # keys of other subjects
 
+    @cached_property
+    def digest(self) -> str:
+        """A hash of the subject as shown: its key, its links and its pages' digests."""
+        return _hash(("subject", self.key, self.related, tuple(p.digest for p in self.pages)))
+
     def page_of(self, kind: Kind) -> Page | None:
         return next((p for p in self.pages if p.kind is kind), None)
 
@@ -279,6 +291,12 @@ class Category:
     pages: tuple[Page, ...] = ()
     subjects: tuple[Subject, ...] = ()
 
+    @cached_property
+    def digest(self) -> str:
+        """A hash of the category as shown: its header, and its pages' and subjects' digests."""
+        return _hash(("category", self.slug, self.title, self.description, self.order,
+                      tuple(p.digest for p in self.pages), tuple(s.digest for s in self.subjects)))
+
     @property
     def output_path(self) -> str:
         """The category's own listing page."""
@@ -296,6 +314,11 @@ class Tag:
     name: str
     slug: str
     pages: tuple[Page, ...] = ()
+
+    @cached_property
+    def digest(self) -> str:
+        """A hash of the tag as shown: its name and its pages' digests."""
+        return _hash(("tag", self.name, self.slug, tuple(p.digest for p in self.pages)))
 
     @property
     def output_path(self) -> str:
@@ -331,6 +354,12 @@ class Site:
     assets: tuple[tuple[str, Path], ...] = ()  # (output path, source file) of files beside the content
     warnings: tuple = ()  # ContentErrors that do not stop a build (check --strict makes them errors)
     links_fingerprint: str = ""  # of the pages and files links can point at (their rewriting depends on it)
+
+    @cached_property
+    def digest(self) -> str:
+        """A hash of the site as a template given it can show it (see the views below); the settings
+        are left out because every output's fingerprint includes them already (the render key)."""
+        return _hash(("site", tuple(c.digest for c in self.categories), tuple(t.digest for t in self.tags)))
 
     @cached_property
     def subjects(self) -> dict[str, Subject]:
@@ -383,15 +412,31 @@ class Site:
         """Every category's title and description, without its pages."""
         return tuple(replace(c, pages=(), subjects=()) for c in self.categories)
 
+    @cached_property
+    def _headers_by_slug(self) -> dict[str, Category]:
+        return {c.slug: c for c in self.category_headers}
+
+    @cached_property
+    def _no_subjects(self) -> Site:
+        return self.view(())
+
     def view(self, categories: tuple[Category, ...] = ()) -> Site:
         """The site with only `categories` (cards or headers): for a page that shows only part of it."""
         return Site(config=self.config, categories=categories)
 
     def related_view(self, subject: Subject) -> Site:
         """The site as one subject's pages see it: the cards of the subjects it links to."""
-        keys = set(subject.related)
-        return self.view(tuple(replace(c, pages=(), subjects=tuple(s for s in c.subjects if s.key in keys))
-                               for c in self.listing.categories if any(s.key in keys for s in c.subjects)))
+        if not subject.related:
+            return self._no_subjects
+        subjects, headers = self.listing.subjects, self._headers_by_slug
+        grouped: dict[str, list[Subject]] = {}
+        for key in subject.related:
+            grouped.setdefault(key.split("/", 1)[0], []).append(subjects[key])
+        return self.view(tuple(replace(headers[slug], subjects=tuple(found)) for slug, found in grouped.items()))
+
+
+def _hash(value: object) -> str:
+    return hashlib.sha1(repr(value).encode("utf-8")).hexdigest()
 
 
 @lru_cache(maxsize=65536)  # tags and titles are slugged again and again across pages

@@ -21,15 +21,31 @@ PARALLEL_THRESHOLD = 40
 PARSE_CHUNK = 16  # files per task handed to a parsing worker (a quarter of a second or so)
 
 
-def parse_sources(sources: list[Source], raw_html: str,
-                  meanwhile: Callable[[], None] | None = None) -> list[Page | list[ContentError]]:
-    """Parse content files, on every core when there are many (Markdown is most of a cold build);
-    `meanwhile` runs here while worker processes parse."""
+class Workers:
+    """The processes a build may use: the executor the pipeline is handed (Workers(1) keeps to one)."""
+
+    def __init__(self, processes: int | None = None):
+        self.processes = processes or min(os.cpu_count() or 1, 8)
+
+    def parse(self, sources: list[Source], raw_html: str,
+              meanwhile: Callable[[], None] | None = None) -> list[Page | list[ContentError]]:
+        """Parse content files, on every process when there are many."""
+        return parse_sources(sources, raw_html, meanwhile, self.processes)
+
+    def render(self, site: Site, env: jinja2.Environment, plan: list, static_files: dict[str, bytes],
+               staging: Staging | MemoryOutput) -> None:
+        """Render planned pages into `staging`, on every process when there are many."""
+        render_staged(site, env, plan, static_files, staging, self.processes)
+
+
+def parse_sources(sources: list[Source], raw_html: str, meanwhile: Callable[[], None] | None = None,
+                  workers: int = 1) -> list[Page | list[ContentError]]:
+    """Parse content files, on `workers` processes when there are many (Markdown is most of a cold
+    build); `meanwhile` runs here while worker processes parse."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from functools import partial
 
-    workers = min(os.cpu_count() or 1, 8)
     if len(sources) < PARALLEL_THRESHOLD or workers < 2:
         return [parse_for_build(source, raw_html) for source in sources]
     methods = multiprocessing.get_all_start_methods()
@@ -93,14 +109,13 @@ def _render_share(share: tuple[int, int]) -> tuple[list[str], int, list]:
 
 
 def render_staged(site: Site, env: jinja2.Environment, plan: list, static_files: dict[str, bytes],
-                  staging: Staging | MemoryOutput) -> None:
+                  staging: Staging | MemoryOutput, workers: int = 1) -> None:
     """Render pages into the staging area, on every core when there are many; raise on template errors."""
     global _RENDER_JOB
     import multiprocessing
 
     from .render import raise_template_problems, render_pages
 
-    workers = min(os.cpu_count() or 1, 8)
     if not isinstance(staging, Staging) or len(plan) < PARALLEL_RENDER_THRESHOLD or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         raise_template_problems(render_pages(site, env, plan, static_files, staging.stage))
         return

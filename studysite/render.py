@@ -132,23 +132,18 @@ class _Digests:
 _digest = _Digests()
 
 
+_DIGESTED = (Page, Card, Category, Subject, Tag, Site)
+
+
 def digest_of(value: Any) -> Any:
-    """What a fingerprint is made of: the value itself, with pages, cards and the site folded into hashes."""
-    if isinstance(value, (Page, Card)):
+    """What a fingerprint is made of: the value itself, with the site's objects (pages, cards,
+    categories, subjects, tags, site views) folded into their digests."""
+    if type(value) in _DIGESTED:
         return value.digest
-    if isinstance(value, Site):
-        return ("site", value.config, digest_of(value.categories), digest_of(value.tags))
-    if isinstance(value, Category):
-        return ("category", value.slug, value.title, value.description, value.order,
-                digest_of(value.pages), digest_of(value.subjects))
-    if isinstance(value, Subject):
-        return ("subject", value.key, value.related, digest_of(value.pages))
-    if isinstance(value, Tag):
-        return ("tag", value.name, value.slug, digest_of(value.pages))
     if isinstance(value, (tuple, list)):
         return tuple(digest_of(item) for item in value)
-    if isinstance(value, dict):
-        return tuple((key, digest_of(item)) for key, item in sorted(value.items()))
+    if isinstance(value, dict):  # built in code, so its order is the same in every build
+        return tuple((key, digest_of(item)) for key, item in value.items())
     return value
 
 
