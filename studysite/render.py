@@ -110,28 +110,6 @@ class PlannedOutput:
     fingerprint: str
 
 
-class _Digests:
-    """Fingerprints remembered from this build and the one before: between two dev-server rebuilds
-    almost every page's parts are the same strings, and older ones are dropped (memory stays flat)."""
-
-    def __init__(self) -> None:
-        self.current: dict[tuple, str] = {}
-        self.previous: dict[tuple, str] = {}
-
-    def new_build(self) -> None:
-        self.previous, self.current = self.current, {}
-
-    def __call__(self, *parts: Any) -> str:
-        found = self.current.get(parts) or self.previous.get(parts)
-        if found is None:
-            found = hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()
-        self.current[parts] = found
-        return found
-
-
-_digest = _Digests()
-
-
 _DIGESTED = (Page, Card, Category, Subject, Tag, Site)
 
 
@@ -149,13 +127,20 @@ def digest_of(value: Any) -> Any:
 
 def _planned(path: str, template: str, context: dict[str, Any]) -> PlannedOutput:
     """An output whose fingerprint is made of exactly the context its template is given."""
-    return PlannedOutput(path, template, context, _digest(digest_of(context)))
+    parts = []
+    for key, value in context.items():  # (a thousand pages a rebuild: the common cases first, inline)
+        if type(value) in _DIGESTED:
+            parts.append(f"{key}:{value.digest}")
+        elif value is None or type(value) is str:
+            parts.append(f"{key}={value!r}")
+        else:
+            parts.append(f"{key}={digest_of(value)!r}")
+    return PlannedOutput(path, template, context, hashlib.sha1("\0".join(parts).encode("utf-8")).hexdigest())
 
 
 def plan_outputs(site: Site) -> list[PlannedOutput]:
     """Every HTML page of the site. Templates get views of the site (cards, not pages, except a page's
     own), and each output is fingerprinted by its whole context, so nothing shown can go unhashed."""
-    _digest.new_build()
     listing = site.listing
     headers = site.view(site.category_headers)
     plan = [
