@@ -9,7 +9,7 @@ from pathlib import Path
 from . import __version__
 from .builder import Builder, plural
 from .project import Project
-from .errors import BuildFailed, ContentError, InternalError, command_name, format_report, relative_to_cwd
+from .errors import BuildFailed, ContentError, InternalError, UsageError, command_name, format_report, relative_to_cwd
 from .model import Site
 
 # --- Commands ---------------------------------------------------------------------------
@@ -57,13 +57,15 @@ def command_serve(project: Project, args: argparse.Namespace) -> int:
 def command_new(project: Project, args: argparse.Namespace) -> int:
     from .model import Kind
     from .render import make_environment
-    from .scaffold import page_text, parse_page_name, write_new
+    from .scaffold import check_page_name, page_text, parse_page_name, write_new
 
-    name = parse_page_name(args.name, Kind(args.kind) if args.kind else None)
+    kind = Kind("mcq" if args.kind == "quiz" else args.kind) if args.kind else None
+    name = parse_page_name(args.name, kind)
     target = project.content / name.file
     if target.exists():
         raise BuildFailed([ContentError(relative_to_cwd(target), None, "this file already exists",
                                         "choose another name, or edit the file you have")])
+    check_page_name(project, name)
     write_new(target, page_text(make_environment(project.templates), name))
     print(f"Created {relative_to_cwd(target)}: edit it, then run '{command_name()} serve' to see it.")
     return 0
@@ -126,8 +128,11 @@ def _parser() -> argparse.ArgumentParser:
                         help="content folder (default: ROOT/content)")
     common.add_argument("--output", type=Path, default=argparse.SUPPRESS,
                         help="output folder (default: ROOT/_site)")
-    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
-                        help="show the Python traceback of an internal error")
+
+    debug = argparse.ArgumentParser(add_help=False)
+    debug.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                       help="show the Python traceback of an internal error")
+    common = argparse.ArgumentParser(add_help=False, parents=[common, debug])
 
     parser = _Parser(
         prog=prog, parents=[common],
@@ -146,7 +151,8 @@ def _parser() -> argparse.ArgumentParser:
                                             "internal link and anchor of the result; exit 1 on any error.")
     check.add_argument("--strict", action="store_true", help="treat warnings (such as missing alt text) as errors")
     serve = commands.add_parser("serve", parents=[common], help="build, serve and rebuild on change",
-                                description="Build, serve on 127.0.0.1 and rebuild and reload the browser on change.")
+                                description="Build, serve on this machine (127.0.0.1 unless --host says otherwise), "
+                                            "rebuild on every save and update the open page.")
     serve.add_argument("--port", type=_port, default=8000, help="port to serve on (default: 8000)")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     new = commands.add_parser("new", parents=[common], help="create a page to edit: topic, quiz or tutorial",
@@ -154,9 +160,10 @@ def _parser() -> argparse.ArgumentParser:
                                           "from a starter that shows the format; never overwrites.")
     new.add_argument("name", help="<category>/<topic>, for example optimization/adam; "
                                   "optimization/adam.mcq or .tutorial for a quiz or a tutorial")
-    new.add_argument("--kind", choices=("interview", "mcq", "tutorial"),
-                     help="the page kind (default: interview questions, or what the name's suffix says)")
-    init = commands.add_parser("init", parents=[common], help="start a new site repository",
+    new.add_argument("--kind", choices=("interview", "mcq", "quiz", "tutorial"),
+                     help="the page kind, quiz being another name for mcq (default: interview questions, or "
+                          "what the name's suffix says)")
+    init = commands.add_parser("init", parents=[debug], help="start a new site repository",
                                description="Create a study site that builds and publishes on GitHub Pages as it "
                                            "stands: site.yml, a first category with a topic, a quiz and a "
                                            "tutorial, .gitignore and a GitHub Pages workflow. Refuses a folder "
@@ -179,7 +186,8 @@ def _usage_problem(args: argparse.Namespace, project: Project) -> str | None:
     if args.command == "init":
         return None
     if not project.root.is_dir():
-        return f"the project folder {project.root} does not exist (pass --root with the folder of your site)"
+        state = "is a file, not a folder" if project.root.exists() else "does not exist"
+        return f"the project folder {project.root} {state} (pass --root with the folder of your site)"
     if (args.command or "build") in NEEDS_CONTENT and not project.content.is_dir():
         return (f"there is no content folder at {relative_to_cwd(project.content)}/: run the command in your site's "
                 f"folder, pass --root or --content, or start a site with '{command_name()} init'")
@@ -206,9 +214,12 @@ def main(argv: list[str] | None = None) -> int:
     except BuildFailed as failed:
         print(format_report(failed.errors), file=sys.stderr)
         return 1
-    except ContentError as error:  # a command's own argument, such as the name given to 'new'
+    except UsageError as error:  # a command's own argument, such as the name given to 'new'
         print(f"{error}\n{prog}: nothing was written", file=sys.stderr)
         return 2
+    except ContentError as error:  # a problem in a file that a stage raised on its own
+        print(format_report([error]), file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("Stopped.", file=sys.stderr)
         return 130

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
@@ -23,11 +24,19 @@ def _convert_raw_html(field: Field) -> str:
     return value
 
 
+def _convert_web_address(field: Field) -> str:
+    value = as_text(field)
+    if value and not re.fullmatch(r"https?://[^\s/?#]+[^\s]*", value):
+        raise field.error(f"'{field.key}' must be an http:// or https:// address, not '{value}'",
+                          f"write the whole address, for example {field.key}: \"https://me.github.io/notes/\"")
+    return value
+
+
 SITE_FIELDS: dict[str, Callable[[Field], Any]] = {
     "title": convert_title,
     "description": as_text,
-    "site_url": as_text,
-    "repo_url": as_text,
+    "site_url": _convert_web_address,
+    "repo_url": _convert_web_address,
     "language": as_text,
     "raw_html": _convert_raw_html,
 }
@@ -48,6 +57,9 @@ def _extra_files_converter(static_files: Collection[str]) -> Callable[[Field], t
             if not name.endswith(EXTRA_FILES[field.key]):
                 raise field.error(f"'{field.key}' item '{item}' is not a {EXTRA_FILES[field.key]} file",
                                   f"list only {EXTRA_FILES[field.key]} files here, for example {example}")
+            if any(part.startswith(".") for part in name.split("/")):
+                raise field.error(f"'{field.key}' names static/{name}, a hidden file, which is not published",
+                                  "rename the file so that no part of its path starts with '.'")
             if f"{STATIC_PREFIX}/{name}" not in static_files:
                 raise field.error(f"'{field.key}' names static/{name}, which does not exist",
                                   f"create static/{name} beside site.yml, or fix the name{did_you_mean(name, _names(static_files))}")

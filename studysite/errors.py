@@ -30,6 +30,10 @@ class ContentError(Exception):
         return text
 
 
+class UsageError(ContentError):
+    """A command's own argument is wrong (the name given to 'new', the folder given to 'init'): exit 2."""
+
+
 class BuildFailed(Exception):
     """Every ContentError of a run, raised together once a stage has seen them all."""
 

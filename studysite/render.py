@@ -232,8 +232,11 @@ def render_pages(site: Site, env: jinja2.Environment, plan: list[PlannedOutput],
             emit(item.path, env.get_template(item.template).render(context.as_dict()).encode("utf-8"))
         except jinja2.TemplateError as exc:
             problems.append((template_error(exc, env), item.path))
-        except Exception as exc:  # a bug (in a filter, say), not in the template: say which page met it
-            raise InternalError.wrapping(item.path, exc) from exc
+        except Exception as exc:  # in a template's own code (1/0, an endless extends), or a bug of ours
+            problem = template_code_error(exc, env, item.template)
+            if problem is None:
+                raise InternalError.wrapping(item.path, exc) from exc
+            problems.append((problem, item.path))
     return problems
 
 
@@ -263,7 +266,8 @@ def _url_helper(output_path: str) -> Callable[[str], str]:
 
 
 def _page_list(pages: list[str]) -> str:
-    return pages[0] if len(pages) == 1 else f"{pages[0]} and {len(pages) - 1} more pages"
+    more = len(pages) - 1
+    return pages[0] if not more else f"{pages[0]} and {more} more page{'s' if more > 1 else ''}"
 
 
 def template_error(exc: jinja2.TemplateError, env: jinja2.Environment) -> ContentError:
@@ -281,6 +285,22 @@ def template_error(exc: jinja2.TemplateError, env: jinja2.Environment) -> Conten
     hint = (f"templates get: {names}, difficulties, kinds (page, category, subject, previous, next and tag "
             "only where the page has them); check the name's spelling or guard it with 'is defined'")
     return ContentError(relative_to_cwd(path), line, exc.message or str(exc), hint)
+
+
+def template_code_error(exc: Exception, env: jinja2.Environment, template: str) -> ContentError | None:
+    """A Python error raised by a template's own code or file, pointed at the template; None if ours."""
+    folders = template_folders(env)
+    if isinstance(exc, UnicodeDecodeError):
+        return ContentError(relative_to_cwd(folders[0]), None, f"a template is not UTF-8 text (while loading {template})",
+                            "save every file in templates/ as UTF-8 in your editor")
+    path, line = _template_frame(exc, folders)
+    frames = traceback.extract_tb(exc.__traceback__)
+    in_our_code = bool(frames) and Path(frames[-1].filename).resolve().parent == Path(__file__).resolve().parent
+    if line is None or (in_our_code and not isinstance(exc, RecursionError)):
+        return None  # raised by studysite's own code that a template called (a filter): a bug of ours
+    hint = ("a template that extends itself? extend the theme's own with {% extends \"studysite/NAME\" %}"
+            if isinstance(exc, RecursionError) else "fix the expression on this line of the template")
+    return ContentError(relative_to_cwd(path), line, f"{type(exc).__name__}: {exc}", hint)
 
 
 def _template_frame(exc: BaseException, folders: tuple[Path, ...]) -> tuple[Path, int | None]:

@@ -10,7 +10,7 @@ from importlib import metadata
 from pathlib import Path
 
 from . import __version__
-from .errors import ContentError, command_name, relative_to_cwd
+from .errors import UsageError, command_name, relative_to_cwd
 from .model import Kind
 
 PAGE_NAME = re.compile(r"([a-z0-9][a-z0-9-]*)/([a-z0-9][a-z0-9-]*)")
@@ -44,14 +44,39 @@ def parse_page_name(text: str, kind: Kind | None) -> PageName:
         name = name.removesuffix(named_kind.spec.suffix)
     match = PAGE_NAME.fullmatch(name)
     if not match:
-        raise ContentError(text, None, "the name must look like <category>/<topic>",
+        raise UsageError(text, None, "the name must look like <category>/<topic>",
                            "use lowercase letters, digits and hyphens, for example "
                            f"'{command_name()} new optimization/adam' (add --kind mcq or --kind tutorial "
                            "for a quiz or a tutorial)")
     if kind is not None and named_kind is not None and kind is not named_kind:
-        raise ContentError(text, None, f"the name says {named_kind.value} but --kind says {kind.value}",
+        raise UsageError(text, None, f"the name says {named_kind.value} but --kind says {kind.value}",
                            f"drop one of them, for example '{command_name()} new {name}{kind.spec.suffix}'")
     return PageName(match[1], match[2], kind or named_kind or Kind.INTERVIEW)
+
+
+def check_page_name(project, name: PageName) -> None:
+    """Refuse, before writing, a page the build would refuse: a reserved name, a clash, or no site at all."""
+    from .discovery import RESERVED_CATEGORY_SLUGS
+    from .model import slugify
+    from .pages import RESERVED_PAGE_SLUGS
+
+    shown = f"{name.category}/{name.topic}"
+    if not project.content.is_dir() and not project.config_file.exists():
+        raise UsageError(relative_to_cwd(project.root), None, "this folder is not a study site (no content/ and no "
+                         "site.yml)", f"run '{command_name()} new' in your site's folder, pass --root, or start a "
+                         f"site with '{command_name()} init'")
+    if name.category in RESERVED_CATEGORY_SLUGS:
+        raise UsageError(shown, None, f"a category cannot be named '{name.category}'",
+                         "'tags' and 'static' are folders of the site itself; choose another category name")
+    if name.topic in RESERVED_PAGE_SLUGS:
+        raise UsageError(shown, None, f"a page cannot be named '{name.topic}'",
+                         "index.html is the category's own page; choose another name")
+    slug = slugify(name.topic + name.kind.spec.suffix)
+    folder = project.content / name.category
+    for existing in sorted(folder.glob("*.md")) if folder.is_dir() else ():
+        if slugify(existing.name.removesuffix(".md")) == slug:
+            raise UsageError(shown, None, f"{relative_to_cwd(existing)} already becomes {name.category}/{slug}.html",
+                             "choose another name, or edit the file you have")
 
 
 def page_text(env, name: PageName) -> str:
@@ -73,14 +98,14 @@ def check_new_site_folder(target: Path) -> None:
     """Refuse a folder that already holds anything a site could clash with."""
     shown = relative_to_cwd(target)
     if target.exists() and not target.is_dir():
-        raise ContentError(shown, None, "this is a file, not a folder",
+        raise UsageError(shown, None, "this is a file, not a folder",
                            f"choose a new folder, for example '{command_name()} init my-notes'")
     if not target.is_dir():
         return
     present = sorted(p.name for p in target.iterdir() if not ALLOWED_IN_NEW_SITE.fullmatch(p.name))
     if present:
         listed = ", ".join(present[:5]) + (f" and {len(present) - 5} more" if len(present) > 5 else "")
-        raise ContentError(shown, None, f"the folder is not empty (it has {listed}); nothing was written",
+        raise UsageError(shown, None, f"the folder is not empty (it has {listed})",
                            f"run init in a new or empty folder, for example '{command_name()} init my-notes'; "
                            "to add pages to an existing site, use "
                            f"'{command_name()} new <category>/<topic>'")

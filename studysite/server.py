@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import gc
 import json
 import socket
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from .builder import Builder
 from .project import Project
-from .errors import BuildFailed, format_report
+from .errors import BuildFailed, UsageError, format_report
 
 # Saves that arrive together (an editor's write-and-rename, a git checkout) make one rebuild.
 QUIET_SECONDS = 0.03
@@ -120,8 +121,14 @@ def _free_port(host: str, start: int) -> int | None:
             try:
                 probe.bind((host, port))
                 return port
-            except OSError:
-                continue
+            except socket.gaierror as exc:  # no such host name
+                raise UsageError("--host", None, f"cannot serve on '{host}': {exc.strerror or exc}",
+                                 "use an address of this machine, such as 127.0.0.1 (the default)") from None
+            except OSError as exc:
+                if exc.errno in (errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT, errno.EINVAL):
+                    raise UsageError("--host", None, f"cannot serve on '{host}': {exc.strerror or exc}",
+                                     "use an address of this machine, such as 127.0.0.1 (the default)") from None
+                continue  # in use: try the next port
     return None
 
 
@@ -134,6 +141,11 @@ def serve(project: Project, host: str = "127.0.0.1", port: int = 8000) -> int:
     from watchdog.events import FileSystemEventHandler
     from watchdog.observers import Observer
 
+    chosen = _free_port(host, port)
+    if chosen is None:
+        print(f"error: ports {port} to {port + PORT_ATTEMPTS - 1} on {host} are all in use\n"
+              f"  hint: stop the other server or pass --port with a free port", file=sys.stderr)
+        return 1
     builder = Builder(project)
     try:
         result = builder.build()
@@ -146,11 +158,6 @@ def serve(project: Project, host: str = "127.0.0.1", port: int = 8000) -> int:
         print(first_error, file=sys.stderr, flush=True)
         project.output.mkdir(parents=True, exist_ok=True)
 
-    chosen = _free_port(host, port)
-    if chosen is None:
-        print(f"error: ports {port} to {port + PORT_ATTEMPTS - 1} on {host} are all in use\n"
-              f"  hint: stop the other server or pass --port with a free port", file=sys.stderr)
-        return 1
     if chosen != port:
         print(f"Port {port} is in use; using {chosen} instead.", flush=True)
     if host not in ("127.0.0.1", "localhost", "::1"):

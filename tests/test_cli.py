@@ -212,7 +212,8 @@ def test_init_refuses_a_folder_with_content_and_writes_nothing(tmp_path, capsys,
     before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
     assert main(["init", str(tmp_path)]) == 2
     err = capsys.readouterr().err
-    assert f"{tmp_path}: the folder is not empty (it has {sorted(existing)[0].split('/')[0]}); nothing was written" in err
+    assert f"{tmp_path}: the folder is not empty (it has {sorted(existing)[0].split('/')[0]})\n" in err
+    assert err.endswith("studysite init: nothing was written\n") and err.count("nothing was written") == 1
     assert "hint: run init in a new or empty folder" in err
     assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
 
@@ -334,12 +335,56 @@ def test_an_internal_error_names_the_file_being_processed(make_site, monkeypatch
 
 
 def test_an_internal_error_while_rendering_names_the_page(make_site, monkeypatch, capsys):
-    from studysite import render
+    from studysite import markup, render
 
-    def broken(count, noun):
-        raise ZeroDivisionError("in a filter")
-    monkeypatch.setattr(render, "count_of", broken)
+    # A bug in studysite's own code that a template calls (here: a filter that meets None).
+    monkeypatch.setattr(render, "count_of", lambda count, noun: markup.html_to_text(None))
     root = make_site()
     assert run_cli(root, "build") == 1
-    assert "internal error: ZeroDivisionError: in a filter (while processing " in capsys.readouterr().err
+    assert "internal error: TypeError: expected string or bytes-like object, got 'NoneType' (while processing " \
+        in capsys.readouterr().err
     assert not (root / "_site").exists()
+
+
+@pytest.mark.parametrize("name, message", [
+    ("tags/foo", "tags/foo: a category cannot be named 'tags'"),
+    ("nn/index", "nn/index: a page cannot be named 'index'"),
+    ("nn/gradients-mcq", "nn/gradients-mcq: content/nn/gradients.mcq.md already becomes nn/gradients-mcq.html"),
+])
+def test_new_refuses_what_the_build_would_refuse(make_site, capsys, monkeypatch, name, message):
+    root = make_site({"content/nn/gradients.mcq.md": "---\ntitle: Q\n---\n\n## Pick? [easy]\n\n- [x] a\n- [ ] b\n"})
+    monkeypatch.chdir(root)
+    before = sorted(p.name for p in (root / "content").rglob("*"))
+    assert run_cli(root, "new", name) == 2
+    assert capsys.readouterr().err.startswith(message)
+    assert sorted(p.name for p in (root / "content").rglob("*")) == before
+
+
+def test_new_outside_a_site_says_so(tmp_path, capsys):
+    assert main(["new", "a/b", "--root", str(tmp_path)]) == 2
+    assert "this folder is not a study site (no content/ and no site.yml)" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_new_takes_quiz_as_another_name_for_mcq(make_site):
+    root = make_site()
+    assert run_cli(root, "new", "nn/adam", "--kind", "quiz") == 0
+    assert (root / "content/nn/adam.mcq.md").exists()
+
+
+def test_a_broken_site_yml_is_a_content_error_not_misuse(make_site, capsys):
+    root = make_site({"site.yml": "title: A\ntitle: B\n"})
+    assert run_cli(root, "build") == 1
+    assert "site.yml:2: invalid YAML: duplicate key 'title'" in capsys.readouterr().err
+
+
+def test_serve_refuses_an_address_it_cannot_use_before_building(make_site, capsys):
+    root = make_site()
+    assert run_cli(root, "serve", "--host", "no-such-host.invalid", "--port", "8931") == 2
+    assert "cannot serve on 'no-such-host.invalid'" in capsys.readouterr().err
+    assert not (root / "_site").exists()
+
+
+def test_init_takes_no_site_options(tmp_path):
+    result = run_build_py("init", str(tmp_path / "x"), "--root", "y", cwd=tmp_path)
+    assert result.returncode == 2 and "unrecognized arguments: --root" in result.stderr

@@ -103,3 +103,11 @@ def test_duplicate_key(site_yml):
         "site.yml:3: invalid YAML: duplicate key 'title'\n"
         "  hint: remove one of the two lines; each key may appear once"
     )
+
+
+@pytest.mark.parametrize("key", ["site_url", "repo_url"])
+@pytest.mark.parametrize("value", ["notaurl", "javascript:alert(1)", "ftp://example.org/", "//example.org/x"])
+def test_addresses_must_be_http_or_https(site_yml, key, value):
+    assert failures(site_yml(f"{key}: \"{value}\"\n")) == [
+        f"site.yml:1: '{key}' must be an http:// or https:// address, not '{value}'\n"
+        f"  hint: write the whole address, for example {key}: \"https://me.github.io/notes/\""]

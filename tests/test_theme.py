@@ -179,3 +179,25 @@ def test_adding_and_removing_an_override_rebuilds_what_it_changes(make_site):
     assert run_cli(root, "build") == 0
     assert built(root, "nn/gradients.html") == original
     assert (root / "_site/static/style.css").read_bytes() == (bundled("static") / "style.css").read_bytes()
+
+
+@pytest.mark.parametrize("template, expected", [
+    ('{% extends "topic.html" %}\n', "templates/topic.html:1: RecursionError: maximum recursion depth exceeded"),
+    ('{% extends "studysite/topic.html" %}{% block after_cards %}\n{{ 1 / 0 }}{% endblock %}\n',
+     "templates/topic.html:2: ZeroDivisionError: division by zero (while rendering nn/gradients.html)"),
+])
+def test_errors_in_a_site_templates_code_name_its_file_and_line(make_site, capsys, monkeypatch, template, expected):
+    root = make_site({"templates/topic.html": template})
+    monkeypatch.chdir(root)
+    assert run_cli(root, "build") == 1
+    err = capsys.readouterr().err
+    assert err.startswith(expected) and "internal error" not in err
+
+
+def test_a_template_that_is_not_utf8_is_named(make_site, capsys, monkeypatch):
+    root = make_site()
+    (root / "templates").mkdir()
+    (root / "templates/topic.html").write_bytes(b"\xff\xfe{{ x }}")
+    monkeypatch.chdir(root)
+    assert run_cli(root, "build") == 1
+    assert "templates: a template is not UTF-8 text (while loading topic.html)" in capsys.readouterr().err
