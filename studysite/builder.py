@@ -69,12 +69,14 @@ def _hash_files(folder: Path) -> str:
 class Builder:
     """Builds one project, again and again: the CLI uses it once, the dev server keeps it between saves."""
 
-    def __init__(self, project: Project, use_cache: bool = True, fresh: bool = False, workers: Workers | None = None):
+    def __init__(self, project: Project, use_cache: bool = True, fresh: bool = False, workers: Workers | None = None,
+                 cache: BuildCache | None = None):
         """`use_cache`: read and save the cache; `fresh`: save it, but start from nothing (build --clean);
-        `workers`: the processes to parse and render on (by default, every core)."""
+        `workers`: the processes to parse and render on (by default, every core); `cache`: one to use
+        instead of the project's own on disk."""
         self.project = project
         self._lock = threading.Lock()
-        self.cache = BuildCache(project, self._lock, enabled=use_cache, fresh=fresh)
+        self.cache = cache or BuildCache(project, self._lock, enabled=use_cache, fresh=fresh)
         self.workers = workers or Workers()
         self._env: jinja2.Environment | None = None  # kept between builds: Jinja recompiles only edited templates
         self.rendered = 0  # pages rendered by the last build

@@ -232,3 +232,11 @@ def test_study_mode_key_keeps_the_readers_place(page: Page, base_url):
     page.keyboard.press("s")
     expect(page.get_by_role("button", name="Study mode")).to_have_attribute("aria-pressed", "true")
     assert abs(page.locator(RESIDUAL).bounding_box()["y"] - before) < 2
+
+
+def test_a_pressed_button_stays_readable_under_the_pointer(page, base_url):
+    page.goto(base_url + "neural-networks/vanishing-gradients.html")
+    button = page.locator("[data-action=study]")
+    button.click()  # the pointer stays on it
+    colors = button.evaluate("e => [getComputedStyle(e).color, getComputedStyle(e).backgroundColor]")
+    assert colors[0] != colors[1], colors
