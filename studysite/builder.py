@@ -15,6 +15,7 @@ from .errors import BuildFailed, relative_to_cwd
 from .output import MemoryOutput, Staging, WriteStats, check_output_dir, prepare_output
 from .parallel import Workers
 from .project import Project, file_stat, list_content, scan_inputs
+from .theme import THEME_PREFIX
 
 # Parsing and rendering pull in Markdown, Pygments, Jinja and friends: imported only when a build has
 # work to do, so that "nothing changed" answers in a fraction of a second.
@@ -94,6 +95,8 @@ class Builder:
     def _compile_templates(self) -> None:
         """Compile every template ahead (while workers parse): render workers then inherit them compiled."""
         for name in self.env.list_templates(extensions=["html"]):
+            if name.startswith(f"{THEME_PREFIX}/"):
+                continue  # the theme's templates again, under their prefix: compiled when a template extends one
             try:
                 self.env.get_template(name)
             except Exception:  # noqa: BLE001  (an unreadable or broken template is reported when a page uses it)

@@ -216,17 +216,15 @@ class Page(_PageFacts):
     @cached_property
     def card(self) -> Card:
         """What listings and other pages may show of this page (its card view)."""
-        questions = tuple(QuestionCard(**{f.name: getattr(q, f.name) for f in fields(QuestionCard)})
-                          for q in self.questions)
-        values = {f.name: getattr(self, f.name) for f in fields(Card) if f.name != "questions"}
-        return Card(questions=questions, **values)
+        questions = tuple(QuestionCard(q.id, q.title_html, q.title_text, q.difficulty, q.tags) for q in self.questions)
+        return Card(questions=questions, **{name: getattr(self, name) for name in _CARD_FIELDS})
 
     @cached_property
     def digest(self) -> str:
         """A hash of everything the page holds, for the fingerprint of its own output. The rendered parts
         are a function of the file's text and raw-HTML mode (source_hash) and of the links rewritten in
         them (links_key), so those two stand for them: hashing megabytes of HTML on every build would not."""
-        small = tuple(getattr(self, f.name) for f in fields(self) if f.name not in _RENDERED_FROM_SOURCE)
+        small = tuple(getattr(self, name) for name in _PAGE_DIGEST_FIELDS)
         return hashlib.sha1(repr(small).encode("utf-8")).hexdigest()
 
 
@@ -249,7 +247,12 @@ class Card(_PageFacts):
     @cached_property
     def digest(self) -> str:
         """A hash of the whole card: the fingerprint of a listing is made of these."""
-        return hashlib.sha1(repr(tuple(getattr(self, f.name) for f in fields(self))).encode("utf-8")).hexdigest()
+        questions = tuple((q.id, q.title_html, q.title_text, q.difficulty.value, q.tags) for q in self.questions)
+        return _hash((questions, *(getattr(self, name) for name in _CARD_FIELDS)))
+
+
+_CARD_FIELDS = tuple(f.name for f in fields(Card) if f.name != "questions")
+_PAGE_DIGEST_FIELDS = tuple(f.name for f in fields(Page) if f.name not in _RENDERED_FROM_SOURCE)
 
 
 @dataclass(frozen=True)
