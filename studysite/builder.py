@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,8 +75,7 @@ class Builder:
         `workers`: the processes to parse and render on (by default, every core); `cache`: one to use
         instead of the project's own on disk."""
         self.project = project
-        self._lock = threading.Lock()
-        self.cache = cache or BuildCache(project, self._lock, enabled=use_cache, fresh=fresh)
+        self.cache = cache or BuildCache(project, enabled=use_cache, fresh=fresh)
         self.workers = workers or Workers()
         self._env: jinja2.Environment | None = None  # kept between builds: Jinja recompiles only edited templates
         self.rendered = 0  # pages rendered by the last build
@@ -216,7 +214,7 @@ class Builder:
 
     def check(self) -> tuple[Site, dict[str, bytes]]:
         """The same run as a build without the write: every output rendered in memory, from scratch."""
-        with self._lock:
+        with self.cache.lock:
             site, static_files, render_key = self.load()
             memory = MemoryOutput()
             self.render(site, static_files, render_key, memory)
@@ -224,7 +222,7 @@ class Builder:
 
     def build(self) -> BuildResult:
         """Bring the output folder up to date; a failed build raises BuildFailed and writes nothing."""
-        with self._lock:
+        with self.cache.lock:
             return self._build()
 
     def _build(self) -> BuildResult:

@@ -66,12 +66,12 @@ class BuildState:
 class BuildCache:
     """The cache of one project on disk: read on demand, written atomically, never trusted blindly."""
 
-    def __init__(self, project: Project, lock: threading.Lock, enabled: bool = True, fresh: bool = False):
+    def __init__(self, project: Project, enabled: bool = True, fresh: bool = False):
         """`enabled`: read and save it; `fresh`: save it, but start from nothing (build --clean)."""
         self.project = project
         self.enabled = enabled
         self.notes: list[str] = []  # things worth telling the user, such as a cache that was unreadable
-        self._lock = lock  # the builder's: the cache is never written in the middle of a build
+        self.lock = threading.Lock()  # held by a build: the cache is never written in the middle of one
         reads = enabled and not fresh
         self.manifest = self._read(self._manifest_file, Manifest) if reads else Manifest()
         self._state: BuildState | None = None if reads else BuildState()
@@ -151,7 +151,7 @@ class BuildCache:
             write()
 
     def _write_in_child(self, write) -> None:
-        with self._lock:  # never in the middle of a build
+        with self.lock:  # never in the middle of a build
             if not hasattr(os, "fork"):
                 write()
                 return

@@ -224,8 +224,7 @@ class Page(_PageFacts):
         """A hash of everything the page holds, for the fingerprint of its own output. The rendered parts
         are a function of the file's text and raw-HTML mode (source_hash) and of the links rewritten in
         them (links_key), so those two stand for them: hashing megabytes of HTML on every build would not."""
-        small = tuple(getattr(self, name) for name in _PAGE_DIGEST_FIELDS)
-        return hashlib.sha1(repr(small).encode("utf-8")).hexdigest()
+        return _hash(tuple(getattr(self, name) for name in _PAGE_DIGEST_FIELDS))
 
 
 @dataclass(frozen=True)

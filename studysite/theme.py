@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,7 @@ THEME_PREFIX = "studysite"
 STATIC_PREFIX = "static"  # the output folder of static files
 
 
+@lru_cache(maxsize=None)  # asked on every build, several times: the answer never changes
 def bundled(name: str) -> Path:
     """The bundled theme's `templates` or `static` folder, in a wheel as in a source checkout."""
     packaged = _PACKAGED / name
