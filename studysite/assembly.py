@@ -26,7 +26,7 @@ def assemble_site(config: SiteConfig, discovery: Discovery, pages: list[Page], a
         checked = check(page)
         errors.extend(checked.errors)
         warnings.extend(checked.warnings)
-        warnings.extend(_page_warnings(page))
+        warnings.extend(page_warnings(page))
         by_category.setdefault(page.category, []).append(checked.page)
     categories: list[Category] = []
     for category in discovery.categories:
@@ -46,7 +46,7 @@ def assemble_site(config: SiteConfig, discovery: Discovery, pages: list[Page], a
                 assets=tuple(sorted(assets.items())), warnings=tuple(warnings), links_fingerprint=links_fingerprint)
 
 
-def _page_warnings(page: Page) -> list[ContentError]:
+def page_warnings(page: Page) -> list[ContentError]:
     """What a page lacks without being wrong: a build goes on; 'check --strict' refuses."""
     warnings = []
     if not page.summary:
@@ -55,6 +55,14 @@ def _page_warnings(page: Page) -> list[ContentError]:
     if page.kind is Kind.INTERVIEW and not page.checklist:
         warnings.append(ContentError(page.source_path, 2, "the page has no review checklist",
                                      "add 'checklist:' with two or three points to remember"))
+    first_with_title: dict[str, int] = {}
+    for question in page.questions:
+        first = first_with_title.setdefault(question.title_text.casefold(), question.line)
+        if first != question.line:
+            warnings.append(ContentError(
+                page.source_path, question.line, f"question '{question.title_text}' shares its title with line {first}",
+                "readers tell them apart by number only; a word more in the title helps (its id stays stable "
+                "while its answer is unchanged, or give it one with {#id})"))
     return warnings
 
 

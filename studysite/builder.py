@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .discovery import Discovery
     from .errors import ContentError
     from .model import Page, Site, SiteConfig
+    from .pages import Source
 
 
 @dataclass(frozen=True)
@@ -114,24 +115,32 @@ class Builder:
         static_files = read_static(self.project.static)
         config = load_config(self.project.config_file, static_files)
         discovery, assets = self._discover(inputs)
-        pages, errors = self._parse(discovery, config.raw_html, inputs)
+        pages, errors = self._parse(discovery, config, inputs)
         site = self._assemble(config, discovery, pages, assets, errors)  # raises BuildFailed with every error
         return site, static_files, self._render_key(config, static_files)
 
-    def _parse(self, discovery: Discovery, raw_html: str,
+    def _parse(self, discovery: Discovery, config: SiteConfig,
                inputs: dict[str, tuple[int, int]] | None) -> tuple[list[Page], list[ContentError]]:
-        """Every content file as a Page: parsed again only when the file or the raw-HTML mode changed."""
+        """Every content file as a Page: parsed again only when the file, the raw-HTML mode or the
+        default difficulty changed."""
         from .model import Page
 
         state = self.cache.state
         stat_of = (lambda path: inputs.get(str(path))) if inputs is not None else file_stat
         errors = list(discovery.errors)
-        stale = [source for source in discovery.sources
+        raw_html = config.raw_html
+        sources = [replace(s, difficulty=s.difficulty or config.difficulty) if config.difficulty else s
+                   for s in discovery.sources]
+
+        def settings(source: Source) -> str:
+            return f"{raw_html}/{source.difficulty.value if source.difficulty else ''}"
+
+        stale = [source for source in sources
                  if (cached := state.parsed.get(str(source.path))) is None
-                 or cached[0] != stat_of(source.path) or cached[1] != raw_html]
+                 or cached[0] != stat_of(source.path) or cached[1] != settings(source)]
         for source, result in zip(stale, self.workers.parse(stale, raw_html, meanwhile=self._compile_templates)):
             if isinstance(result, Page):
-                state.parsed[str(source.path)] = (stat_of(source.path), raw_html, result)
+                state.parsed[str(source.path)] = (stat_of(source.path), settings(source), result)
             else:
                 state.parsed.pop(str(source.path), None)
                 errors.extend(result)

@@ -8,7 +8,8 @@ from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
-from .frontmatter import Field, as_text, as_text_list, convert_fields, convert_title, load_yaml, read_text
+from .frontmatter import (Field, as_text, as_text_list, convert_difficulty, convert_fields, convert_language,
+                          convert_title, load_yaml, read_text)
 from .errors import BuildFailed, did_you_mean, relative_to_cwd
 from .markup import RAW_HTML_MODES
 from .model import SiteConfig
@@ -37,8 +38,9 @@ SITE_FIELDS: dict[str, Callable[[Field], Any]] = {
     "description": as_text,
     "site_url": _convert_web_address,
     "repo_url": _convert_web_address,
-    "language": as_text,
+    "language": convert_language,
     "raw_html": _convert_raw_html,
+    "difficulty": convert_difficulty,
 }
 # Files of the site's own static/ folder that every page links, after the theme's own.
 EXTRA_FILES = {"extra_css": ".css", "extra_js": ".js"}

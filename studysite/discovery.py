@@ -63,5 +63,5 @@ def discover_content(content_dir: Path, listing: ContentListing) -> Discovery:
                 errors.append(ContentError(shown, None, "content files must sit directly in a category folder",
                                            f"move it to {shown_folder / path.name}"))
             else:
-                sources.append(Source(path, shown, category.slug))
+                sources.append(Source(path, shown, category.slug, category.difficulty))
     return Discovery(tuple(categories), tuple(sources), tuple(errors))

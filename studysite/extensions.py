@@ -15,9 +15,12 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
+from pygments import highlight
 from pygments.formatters.html import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
+
+from .blocks import HTML_RE, BlockPreprocessor, FilteredHtmlInlineProcessor, RawBlockPostprocessor, code_lines
 
 
 class MarkupError(Exception):
@@ -26,31 +29,6 @@ class MarkupError(Exception):
     def __init__(self, line_offset: int, message: str, hint: str):
         super().__init__(message)
         self.line_offset, self.message, self.hint = line_offset, message, hint
-
-
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-
-
-def fence_spans(lines: list[str]) -> tuple[list[bool], tuple[str, int] | None]:
-    """For each line, whether it belongs to a fenced code block (fence lines included), and the
-    fence left open at the end with the index of its opening line, if any."""
-    inside, fence, opened, marks = False, "", 0, []
-    for index, line in enumerate(lines):
-        match = _FENCE.match(line)
-        if inside:
-            marks.append(True)
-            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence) \
-                    and not line.strip(" `~"):
-                inside = False
-        else:
-            marks.append(bool(match))
-            if match:
-                inside, fence, opened = True, match.group(1), index
-    return marks, ((fence, opened) if inside else None)
-
-
-def _fenced_lines(lines: list[str]) -> list[bool]:
-    return fence_spans(lines)[0]
 
 
 # --- Math ---------------------------------------------------------------------------------
@@ -90,12 +68,12 @@ def _code_span(text: str, i: int) -> tuple[int, int | None]:
 def closes_what_it_opens(text: str) -> bool:
     """Whether `text` closes every code fence it opens, and every code span outside them."""
     body = text
-    if "```" in text or "~~~" in text:
+    if "```" in text or "~~~" in text or "\n    " in text:
         lines = text.split("\n")
-        fenced, left_open = fence_spans(lines)
+        code, left_open = code_lines(text)
         if left_open:
             return False
-        body = "\n".join("" if inside else line for line, inside in zip(lines, fenced))
+        body = "\n".join("" if index in code else line for index, line in enumerate(lines))
     at = body.find("`")
     while at != -1:
         end = _code_span(body, at)[1]
@@ -116,8 +94,14 @@ class _MathPreprocessor(Preprocessor):
     precedes and no digit follows, so "$5 and $10" stays prose; '\\$' is a literal dollar.
     """
 
+    def __init__(self, md: Markdown, blocks: BlockPreprocessor):
+        super().__init__(md)
+        self.blocks = blocks
+
     def run(self, lines: list[str]) -> list[str]:
-        fenced = _fenced_lines(lines)
+        origins = self.blocks.origins
+        code = self.blocks.code_lines
+        fenced = [origins[index] in code for index in range(len(lines))]
         out: list[str] = []
         chunk: list[str] = []
         chunk_start = 0
@@ -139,7 +123,8 @@ class _MathPreprocessor(Preprocessor):
             mathml = latex_to_mathml(latex, display)
         except ValueError as exc:
             formula = ("$$" if display else "$") + latex.strip() + ("$$" if display else "$")
-            raise MarkupError(first_line + text.count("\n", 0, at), f"{exc} in {formula}",
+            line = self.blocks.origins[first_line + text.count("\n", 0, at)]
+            raise MarkupError(line, f"{exc} in {formula}",
                               "fix the formula, or write a literal dollar sign as \\$") from None
         return self.md.htmlStash.store(mathml)
 
@@ -159,7 +144,9 @@ class _MathPreprocessor(Preprocessor):
             elif (opener := next((o for o in _PAIRED if text.startswith(o, i)), None)) is not None:
                 closer, display = _PAIRED[opener]
                 close = text.find(closer, i + 2)
-                if close == -1 or not text[i + 2:close].strip():
+                # '\[' inside a line is an escaped bracket, as on GitHub: display math starts a line.
+                if close == -1 or not text[i + 2:close].strip() \
+                        or opener == "\\[" and text[text.rfind("\n", 0, i) + 1:i].strip():
                     out.append(opener)  # unmatched or empty: plain text
                     i += 2
                     continue
@@ -197,71 +184,6 @@ class _MathPreprocessor(Preprocessor):
             if not before.isspace() and before != "\\" and not after.isdigit():
                 return close
             position = close + 1
-
-
-# --- Lists written with 2-space indentation --------------------------------------------------
-
-_LIST_ITEM = re.compile(r"^( *)([-*+]|\d{1,9}[.)])( +|$)")
-
-
-class _ListIndentPreprocessor(Preprocessor):
-    """Re-indent nested lists to the 4 spaces Python-Markdown needs, so 2 spaces (as on GitHub) work too."""
-
-    def run(self, lines: list[str]) -> list[str]:
-        fenced = _fenced_lines(lines)
-        stack: list[tuple[int, int, int]] = []  # (source content indent, target content indent, marker indent)
-        out: list[str] = []
-        previous = "blank"  # what the last line was: blank, item, continuation or other
-        list_fence: tuple[str, int, int] | None = None  # a fence inside an item: (fence, its indent, target)
-        for line, in_fence in zip(lines, fenced):
-            stripped = line.lstrip(" ")
-            indent = len(line) - len(stripped)
-            if list_fence is not None:
-                # Python-Markdown cannot nest a fenced block in a list item: it becomes an indented
-                # block, with codehilite's ':::lang' first line to keep its highlighting.
-                fence, fence_indent, target = list_fence
-                if stripped.startswith(fence) and not stripped.strip(fence[0]).strip():
-                    list_fence = None
-                    out.append("")
-                    previous = "blank"
-                else:
-                    out.append(" " * target + line[min(indent, fence_indent):] if stripped else "")
-                continue
-            fence_open = _FENCE.match(line)
-            if fence_open and stack and indent >= stack[-1][0]:
-                language = stripped[len(fence_open.group(1)):].strip().split(" ")[0].strip("{}.")
-                target = stack[-1][1] + 4 + indent - stack[-1][0]
-                list_fence = (fence_open.group(1), indent, target)
-                out.extend([""] + ([" " * target + ":::" + language] if language else []))
-                continue
-            if not stripped:
-                out.append(line)
-                previous = "blank"
-                continue
-            item = None if in_fence else _LIST_ITEM.match(line)
-            if item:
-                while stack and indent < stack[-1][0]:
-                    stack.pop()
-                if previous == "continuation":
-                    out.append("")  # Python-Markdown would read the item as more of the paragraph above
-                target = stack[-1][1] if stack else indent
-                content = indent + len(item.group(2)) + max(1, len(item.group(3)))
-                stack.append((content, target + 4, target))
-                out.append(" " * target + line[indent:])
-                previous = "item"
-            elif stack and (indent >= stack[-1][0] or previous != "blank"):
-                while stack and indent < stack[-1][0] and previous == "blank":
-                    stack.pop()
-                if stack and indent >= stack[-1][0]:
-                    out.append(" " * (stack[-1][1] + indent - stack[-1][0]) + stripped)
-                else:
-                    out.append(line)  # a lazy continuation line: Markdown keeps it in the item
-                previous = "continuation"
-            else:
-                stack.clear()  # a line left of the items' content after a blank line ends the list
-                out.append(line)
-                previous = "other"
-        return out
 
 
 # --- Callouts, task lists, scrollables ---------------------------------------------------------
@@ -332,6 +254,7 @@ class CodeFormatter(HtmlFormatter):
     def __init__(self, lang_str: str = "", **options):
         super().__init__(**options)
         language = lang_str.removeprefix("language-")
+        self.language = language
         try:
             self.language_name = get_lexer_by_name(language).name if language else ""
         except ClassNotFound:
@@ -343,9 +266,20 @@ class CodeFormatter(HtmlFormatter):
         body = StringIO()
         super().format_unencoded(tokensource, body)
         label = f'<span class="code__lang">{html.escape(self.language_name)}</span>' if self.language_name else ""
-        outfile.write(f'<div class="code"><div class="code__bar">{label}'
+        outfile.write(f'<div class="code" data-lang="{html.escape(self.language)}"><div class="code__bar">{label}'
                       '<button type="button" class="code__copy" data-copy-code hidden>Copy</button></div>'
                       f"{body.getvalue()}</div>")
+
+
+def highlight_code(code: str, language: str) -> str:
+    """A fenced code block -> highlighted HTML in its frame (unknown languages as plain text)."""
+    try:
+        lexer = _cached_lexer(language or "text", stripnl=False)
+    except ClassNotFound:
+        lexer = _cached_lexer("text", stripnl=False)
+    formatter = code_formatter(lang_str=f"language-{language}" if language else "", cssclass="code__body",
+                               wrapcode=True)
+    return highlight(code, lexer, formatter)
 
 
 _FORMATTERS: dict[str, CodeFormatter] = {}
@@ -386,6 +320,100 @@ class _FocusableCodePostprocessor(Postprocessor):
 _PRE = re.compile(r"<pre(?=[\s>])(?![^>]*\btabindex=)")
 
 
+# --- GitHub's inline extensions: strikethrough, backslash line breaks, bare links -----------------
+
+class _StrikethroughProcessor(InlineProcessor):
+    """~~text~~ (or ~text~) -> <del>, opening before a non-space and closing after one, as GitHub does."""
+
+    def handleMatch(self, m: re.Match, data: str):  # noqa: N802 (Python-Markdown's name)
+        element = etree.Element("del")
+        element.text = m.group(2)
+        return element, m.start(0), m.end(0)
+
+
+_STRIKETHROUGH = r"(?<![~\\])(~~?)(?![\s~])(.+?)(?<![\s~\\])\1(?!~)"
+
+
+class _HardBreakProcessor(InlineProcessor):
+    """A backslash at the end of a line is a line break, as a line ending in two spaces is."""
+
+    def handleMatch(self, m: re.Match, data: str):  # noqa: N802 (Python-Markdown's name)
+        return etree.Element("br"), m.start(0), m.end(0)
+
+
+# A bare link as GitHub finds one: www. or http(s):// and a domain, then anything up to a space or
+# '<'; trailing punctuation, an unbalanced ')' and an entity-like '&x;' are left out of it.
+_BARE_LINK = re.compile(r"(?<![\w/.@:+-])(?:(?:https?|ftp)://|www\.)[\w-]+(?:\.[\w-]+)*[^\s<\x02\x03]*",
+                        re.IGNORECASE)
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[\w-]*[A-Za-z0-9](?![\w@.-]*[\w@-])")
+_TRAILING_ENTITY = re.compile(r"&[A-Za-z0-9]+;$")
+_NO_LINKS_INSIDE = {"a", "code", "pre", "kbd", "script", "style", "math"}
+
+
+def _trim_link(url: str) -> str:
+    while url:
+        if url[-1] in "?!.,:*_~'\"":
+            url = url[:-1]
+        elif url[-1] == ")" and url.count(")") > url.count("("):
+            url = url[:-1]
+        elif url[-1] == ";" and (entity := _TRAILING_ENTITY.search(url)):
+            url = url[:entity.start()]
+        else:
+            return url
+    return url
+
+
+class _BareLinkTreeprocessor(Treeprocessor):
+    """Bare URLs, www. addresses and e-mail addresses in text become links (GitHub's autolinks)."""
+
+    def run(self, root: etree.Element) -> None:
+        self._walk(root)
+
+    def _walk(self, element: etree.Element) -> None:
+        for child in list(element):
+            if child.tag not in _NO_LINKS_INSIDE:
+                self._walk(child)
+            if child.tail and ("." in child.tail):
+                self._link(element, child, "tail")
+        if element.text and "." in element.text and element.tag not in _NO_LINKS_INSIDE:
+            self._link(element, None, "text")
+
+    @staticmethod
+    def _find(text: str):
+        for match in _BARE_LINK.finditer(text):
+            url = _trim_link(match.group(0))
+            domain = re.sub(r"^(?:https?://)?", "", url, flags=re.IGNORECASE).split("/")[0]
+            if "." in domain or "://" in url:
+                if "_" not in ".".join(domain.split(".")[-2:]) and not url.endswith("://"):
+                    yield match.start(), match.start() + len(url), url, (
+                        url if "://" in url else "http://" + url)
+        for match in _EMAIL.finditer(text):
+            yield match.start(), match.end(), match.group(0), "mailto:" + match.group(0)
+
+    def _link(self, parent: etree.Element, after: etree.Element | None, attribute: str) -> None:
+        text = after.tail if after is not None else parent.text
+        found = sorted(self._find(text))
+        if not found:
+            return
+        pieces, position = [], 0
+        for start, end, label, href in found:
+            if start < position:
+                continue
+            link = etree.Element("a", {"href": href})
+            link.text = label
+            pieces.append((text[position:start], link))
+            position = end
+        rest = text[position:]
+        index = 0 if after is None else list(parent).index(after) + 1
+        if after is None:
+            parent.text = pieces[0][0]
+        else:
+            after.tail = pieces[0][0]
+        for number, (_, link) in enumerate(pieces):
+            link.tail = pieces[number + 1][0] if number + 1 < len(pieces) else rest
+            parent.insert(index + number, link)
+
+
 # --- Raw HTML that is not HTML -------------------------------------------------------------------
 
 class _ComponentTagProcessor(InlineProcessor):
@@ -396,25 +424,29 @@ class _ComponentTagProcessor(InlineProcessor):
 
 
 _COMPONENT_TAG = r"</?[A-Z][A-Za-z0-9]*(?:\.[A-Za-z0-9]+)*(?:\s[^<>]*?)?/?>"
-_DETAILS_OPEN = re.compile(r"^(\s*)<details(?![^>]*\bmarkdown=)([^>]*)>", re.IGNORECASE)
-
-
-class _DetailsPreprocessor(Preprocessor):
-    """<details> blocks hold Markdown on GitHub; mark them so Python-Markdown renders it too."""
-
-    def run(self, lines: list[str]) -> list[str]:
-        fenced = _fenced_lines(lines)
-        return [line if in_fence else _DETAILS_OPEN.sub(r'\1<details markdown="1"\2>', line)
-                for line, in_fence in zip(lines, fenced)]
-
-
 class StudysiteExtension(Extension):
     """Everything studysite adds to Python-Markdown, registered in one place."""
 
+    def __init__(self, raw_html_blocks: bool = True):
+        super().__init__()
+        self.raw_html_blocks = raw_html_blocks
+
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
-        md.preprocessors.register(_MathPreprocessor(md), "studysite-math", 29)
-        md.preprocessors.register(_ListIndentPreprocessor(md), "studysite-list-indent", 28)
-        md.preprocessors.register(_DetailsPreprocessor(md), "studysite-details", 27)
-        md.inlinePatterns.register(_ComponentTagProcessor(_COMPONENT_TAG, md), "studysite-component-tags", 95)
+        # GitHub's block structure replaces Python-Markdown's own fences and HTML blocks.
+        md.preprocessors.deregister("fenced_code_block")
+        md.preprocessors.deregister("normalize_whitespace")
+        if "html_block" in md.preprocessors:
+            md.preprocessors.deregister("html_block")
+        blocks = BlockPreprocessor(md, self.raw_html_blocks, highlight_code)
+        md.preprocessors.register(blocks, "studysite-blocks", 30)
+        if "html" in md.inlinePatterns:
+            # Above line breaks (100), as on GitHub: a tag may span lines that end in two spaces.
+            md.inlinePatterns.register(FilteredHtmlInlineProcessor(HTML_RE, md), "html", 105)
+        md.preprocessors.register(_MathPreprocessor(md, blocks), "studysite-math", 28)
+        md.postprocessors.register(RawBlockPostprocessor(md, blocks), "studysite-raw-blocks", 31)
+        md.inlinePatterns.register(_ComponentTagProcessor(_COMPONENT_TAG, md), "studysite-component-tags", 106)
+        md.inlinePatterns.register(_HardBreakProcessor(r"\\\n", md), "studysite-hard-break", 101)
+        md.inlinePatterns.register(_StrikethroughProcessor(_STRIKETHROUGH, md), "studysite-strikethrough", 65)
+        md.treeprocessors.register(_BareLinkTreeprocessor(md), "studysite-bare-links", 6)
         md.treeprocessors.register(_BlockTreeprocessor(md), "studysite-blocks", 5)
         md.postprocessors.register(_FocusableCodePostprocessor(md), "studysite-focusable-code", 5)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from enum import Enum
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -10,7 +11,7 @@ from typing import Any, Callable
 import yaml
 
 from .errors import ContentError, command_name, did_you_mean
-from .model import Kind
+from .model import Difficulty, Kind
 
 FRONT_MATTER_EXAMPLE = "start the file with '---', then 'title: Your title', then '---'"
 
@@ -164,13 +165,29 @@ def _convert_slug(field: Field) -> str:
     return slug
 
 
-def _convert_kind(field: Field) -> Kind:
-    value = as_text(field).lower()
-    choices = [k.value for k in Kind]
-    if value not in choices:
-        raise field.error(f"unknown kind '{value}'{did_you_mean(value, choices)}",
-                          "use kind: interview, kind: mcq or kind: tutorial")
-    return Kind(value)
+def convert_language(field: Field) -> str:
+    """A language tag such as 'en', 'pt-BR' or 'zh-Hans' (the page's lang; 'ar', 'he', 'fa', 'ur' read right to left)."""
+    value = as_text(field).strip()
+    if not re.fullmatch(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*", value):
+        raise field.error(f"'{value}' is not a language tag",
+                          "use a code such as en, fr, pt-BR, zh-Hans or ar (as in the HTML lang attribute)")
+    return value
+
+
+def _one_of(choices: type[Enum]) -> Callable[[Field], Any]:
+    """A key whose value names one member of an enum (kind:, difficulty:), with 'did you mean'."""
+    def convert(field: Field) -> Any:
+        value = as_text(field).lower()
+        names = [member.value for member in choices]
+        if value not in names:
+            options = ", ".join(f"{field.key}: {name}" for name in names[:-1]) + f" or {field.key}: {names[-1]}"
+            raise field.error(f"unknown {field.key} '{value}'{did_you_mean(value, names)}", f"use {options}")
+        return choices(value)
+    return convert
+
+
+_convert_kind = _one_of(Kind)
+convert_difficulty = _one_of(Difficulty)  # a default for questions whose heading has no [marker]
 
 
 PAGE_FIELDS: dict[str, Callable[[Field], Any]] = {
@@ -184,11 +201,14 @@ PAGE_FIELDS: dict[str, Callable[[Field], Any]] = {
     "kind": _convert_kind,
     "related": lambda f: as_text_list(f, allow_comma_string=True),
     "takeaways": lambda f: as_text_list(f, allow_comma_string=False),
+    "difficulty": convert_difficulty,
+    "language": convert_language,
 }
 CATEGORY_FIELDS: dict[str, Callable[[Field], Any]] = {
     "title": convert_title,
     "description": as_text,
     "order": _convert_order,
+    "difficulty": convert_difficulty,
 }
 
 

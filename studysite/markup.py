@@ -8,8 +8,10 @@ from functools import lru_cache
 
 import markdown
 import nh3
+from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.toc import slugify_unicode
 
+from .containment import contain_html
 from .extensions import MarkupError, StudysiteExtension, closes_what_it_opens, code_formatter
 from .model import TocEntry
 
@@ -31,7 +33,7 @@ _CONFIGS = {
 def _converter(raw_html: str = "allow", with_toc: bool = False) -> markdown.Markdown:
     """One converter per configuration, reset between documents (far cheaper than a new one each)."""
     # No 'smarty': typographic quotes doubled the cost of every answer.
-    extensions = ["extra", "sane_lists", "codehilite", StudysiteExtension()]
+    extensions = ["extra", "sane_lists", "codehilite", StudysiteExtension(raw_html_blocks=raw_html != "escape")]
     if with_toc:
         extensions.append("toc")
     converter = markdown.Markdown(extensions=extensions, extension_configs=_CONFIGS, output_format="html")
@@ -46,8 +48,9 @@ def warm_up(raw_html: str) -> None:
 
 
 def _drop_raw_html(converter: markdown.Markdown) -> None:
-    # Without these two, '<tag>' is ordinary text and gets escaped on output.
-    converter.preprocessors.deregister("html_block")
+    # Without the HTML patterns, '<tag>' is ordinary text and gets escaped on output.
+    if "html_block" in converter.preprocessors:
+        converter.preprocessors.deregister("html_block")
     converter.inlinePatterns.deregister("html")
 
 
@@ -62,7 +65,7 @@ _SAFE_TAGS = nh3.ALLOWED_TAGS | _MATHML_TAGS | {"details", "summary", "input", "
 _SAFE_ATTRIBUTES = {tag: {"class", "id", "title", "lang", "dir"} for tag in _SAFE_TAGS}
 _SAFE_ATTRIBUTES.update({
     "a": {"href", "title", "class", "id"}, "img": {"src", "alt", "title", "width", "height", "class"},
-    "pre": {"tabindex", "class"}, "div": {"class", "role", "tabindex", "aria-label"},
+    "pre": {"tabindex", "class"}, "div": {"class", "role", "tabindex", "aria-label", "data-lang"},
     "input": {"type", "disabled", "checked", "class", "aria-label"}, "button": {"type", "class", "data-copy-code", "hidden"},
     "math": {"display", "xmlns"}, "annotation": {"encoding"}, "mo": {"stretchy", "fence", "form", "lspace", "rspace"},
     "mstyle": {"displaystyle", "scriptlevel"}, "mtable": {"columnalign", "rowspacing", "columnspacing"},
@@ -71,14 +74,29 @@ _SAFE_ATTRIBUTES.update({
 })
 
 
-def render_markdown(text: str, raw_html: str = "allow") -> str:
-    """Markdown block text -> HTML; raises MarkupError for a formula that cannot be rendered."""
+def render_markdown(text: str, raw_html: str = "allow", footnote_ids: str = "") -> str:
+    """Markdown block text -> HTML; raises MarkupError for a formula that cannot be rendered.
+
+    `footnote_ids` names the text's footnotes (fn-ID-1), so that several on one page stay apart.
+    """
     converter = _converter(raw_html)
     converter.reset()
-    result = converter.convert(text)
+    if "[^" in text:
+        _footnotes(converter).setConfig("SEPARATOR", f"-{footnote_ids}-" if footnote_ids else "-")
+    return _finish(converter.convert(text), text, raw_html)
+
+
+def _footnotes(converter: markdown.Markdown) -> FootnoteExtension:
+    return next(ext for ext in converter.registeredExtensions if isinstance(ext, FootnoteExtension))
+
+
+def _finish(html: str, source: str, raw_html: str) -> str:
+    """Converted HTML made safe for its place in a page: sanitized, or with its raw HTML contained."""
     if raw_html == "sanitize":
-        result = nh3.clean(result, tags=_SAFE_TAGS, attributes=_SAFE_ATTRIBUTES, link_rel=None)
-    return result
+        return nh3.clean(html, tags=_SAFE_TAGS, attributes=_SAFE_ATTRIBUTES, link_rel=None)
+    if raw_html == "allow" and "<" in source:
+        return contain_html(html)  # (Markdown alone always closes what it opens)
+    return html
 
 
 # A paragraph no document contains, between documents converted together; and what makes documents
@@ -115,10 +133,7 @@ def render_many(texts: list[str], raw_html: str = "allow") -> list[str] | None:
     # Anything that swallowed a separator (a fence or a formula left open) shows in the count.
     if len(parts) != len(kept) or result.count(_SPLIT) != len(kept) - 1:
         return None
-    parts = [part.strip() for part in parts]
-    if raw_html == "sanitize":
-        parts = [nh3.clean(part, tags=_SAFE_TAGS, attributes=_SAFE_ATTRIBUTES, link_rel=None) for part in parts]
-    converted = iter(parts)
+    converted = iter(_finish(part.strip(), text, raw_html) for part, text in zip(parts, kept))
     return [next(converted) if text.strip() else "" for text in texts]
 
 
@@ -147,9 +162,9 @@ def render_article(text: str, raw_html: str = "allow") -> tuple[str, tuple[TocEn
     """A tutorial's Markdown -> (HTML with heading ids, its level-2 and level-3 headings)."""
     converter = _converter(raw_html, with_toc=True)
     converter.reset()
-    body = converter.convert(text)
-    if raw_html == "sanitize":
-        body = nh3.clean(body, tags=_SAFE_TAGS, attributes=_SAFE_ATTRIBUTES, link_rel=None)
+    if "[^" in text:
+        _footnotes(converter).setConfig("SEPARATOR", "-")
+    body = _finish(converter.convert(text), text, raw_html)
     entries: list[TocEntry] = []
 
     def walk(tokens: list[dict]) -> None:

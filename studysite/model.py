@@ -204,6 +204,7 @@ class Page(_PageFacts):
     subject: str = ""
     related: tuple[tuple[str, int], ...] = ()  # (reference as written, its line) until resolved
     takeaways: tuple[str, ...] = ()
+    language: str = ""  # the page's language when it differs from the site's (lang, and dir for rtl scripts)
     body_html: str = ""
     toc: tuple[TocEntry, ...] = ()
     tip_html: str = ""  # tip, checklist items and takeaways as inline Markdown, rendered where parsed
@@ -241,6 +242,7 @@ class Card(_PageFacts):
     questions: tuple[QuestionCard, ...] = ()
     kind: Kind = Kind.INTERVIEW
     subject: str = ""
+    language: str = ""
     checklist_html: tuple[str, ...] = ()
 
     @cached_property
@@ -290,6 +292,7 @@ class Category:
     title: str
     description: str = ""
     order: int | None = None
+    difficulty: Difficulty | None = None  # for questions whose heading has no [marker]
     pages: tuple[Page, ...] = ()
     subjects: tuple[Subject, ...] = ()
 
@@ -332,6 +335,15 @@ class Tag:
         return sum(len(p.questions_tagged(self.name)) for p in self.pages)
 
 
+# Languages written right to left (BCP 47 primary subtags): their pages get dir="rtl".
+RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ps", "sd", "ug", "ur", "yi"})
+
+
+def text_direction(language: str) -> str:
+    """'rtl' for a language written right to left ('ar', 'he-IL', 'fa'), else 'ltr'."""
+    return "rtl" if language.split("-")[0].lower() in RTL_LANGUAGES else "ltr"
+
+
 @dataclass(frozen=True)
 class SiteConfig:
     """Settings from site.yml."""
@@ -342,6 +354,7 @@ class SiteConfig:
     repo_url: str = ""
     language: str = "en"
     raw_html: str = "allow"
+    difficulty: Difficulty | None = None  # for questions whose heading has no [marker]
     extra_css: tuple[str, ...] = ()  # paths under static/, linked on every page after the theme's
     extra_js: tuple[str, ...] = ()
 

@@ -10,7 +10,7 @@ from .errors import BuildFailed, ContentError, InternalError, collect_errors
 from .frontmatter import (CATEGORY_FIELDS, PAGE_FIELDS, convert_fields, item_lines, key_lines, load_yaml,
                           read_text, split_front_matter)
 from .markup import render_article, render_text
-from .model import KINDS, Category, Kind, Page, Question, slugify
+from .model import KINDS, Category, Difficulty, Kind, Page, Question, slugify
 from .questions import (has_difficulty_marker, parse_questions, prerendered, render_at, split_question_tags,
                         split_questions)
 
@@ -28,8 +28,9 @@ def kind_of_stem(stem: str) -> tuple[str, Kind | None]:
     return stem, None
 
 
-def parse_page(text: str, path: Path, category: str, stem: str, raw_html: str = "allow") -> Page:
-    """Parse one content file's text into a Page.
+def parse_page(text: str, path: Path, category: str, stem: str, raw_html: str = "allow",
+               difficulty: Difficulty | None = None) -> Page:
+    """Parse one content file's text into a Page (`difficulty`: the default for unmarked questions).
 
     Raises ContentError when the file cannot be read as front matter plus body, and
     BuildFailed with every problem found once it can.
@@ -43,6 +44,7 @@ def parse_page(text: str, path: Path, category: str, stem: str, raw_html: str = 
                                    "add a line 'title: Your title' between the '---' lines"))
     subject, suffix_kind = kind_of_stem(stem)
     kind = values.pop("kind", None)
+    difficulty = values.pop("difficulty", None) or difficulty
     if kind and suffix_kind and kind is not suffix_kind:
         errors.append(ContentError(path, lines_of.get("kind"), f"'kind: {kind.value}' contradicts the file name",
                                    f"the name ends in .{suffix_kind.value}.md; change one so they agree"))
@@ -53,8 +55,8 @@ def parse_page(text: str, path: Path, category: str, stem: str, raw_html: str = 
     values["related"] = item_lines(yaml_text, yaml_line, "related", values.get("related", ()))
     try:
         intro, raw_questions = split_questions(body, body_line, path)
-    except ContentError as error:  # an unclosed fence: report it with the front matter's problems
-        raise BuildFailed([*errors, error]) from None
+    except BuildFailed as failed:  # questions hidden in code: report them with the front matter's problems
+        raise BuildFailed([*errors, *failed.errors]) from None
     questions: tuple[Question, ...] = ()
     if not kind.spec.has_questions:
         errors += [ContentError(path, q.line, "a tutorial has no questions, but this heading has a difficulty marker",
@@ -69,7 +71,7 @@ def parse_page(text: str, path: Path, category: str, stem: str, raw_html: str = 
     else:
         answers = [split_question_tags(q.answer)[1] for q in raw_questions] if kind is Kind.INTERVIEW else []
         render_block = prerendered([intro, *answers], raw_html)
-        questions, question_errors = parse_questions(raw_questions, path, kind, raw_html, render_block)
+        questions, question_errors = parse_questions(raw_questions, path, kind, raw_html, render_block, difficulty)
         errors += question_errors
         if not raw_questions:
             hint = ("add questions as level-2 headings ending in a difficulty, for example "
@@ -126,11 +128,13 @@ class Source:
     path: Path
     shown: Path
     category: str
+    difficulty: Difficulty | None = None  # the category's or the site's default for unmarked questions
 
 
-def source_hash(text: str, raw_html: str) -> str:
-    """What a parsed page depends on besides the code: its text and the raw-HTML mode."""
-    return hashlib.sha1(f"{raw_html}\0{text}".encode("utf-8")).hexdigest()
+def source_hash(text: str, raw_html: str, difficulty: Difficulty | None = None) -> str:
+    """What a parsed page depends on besides the code: its text, the raw-HTML mode and the default difficulty."""
+    default = difficulty.value if difficulty else ""
+    return hashlib.sha1(f"{raw_html}\0{default}\0{text}".encode("utf-8")).hexdigest()
 
 
 def parse_source(source: Source, raw_html: str = "allow") -> Page | list[ContentError]:
@@ -146,7 +150,8 @@ def _parse_source(source: Source, raw_html: str) -> Page | list[ContentError]:
     text = collect_errors(errors, lambda: read_text(source.path, source.shown))
     if text is None:
         return errors
-    page = collect_errors(errors, lambda: parse_page(text, source.shown, source.category, source.path.stem, raw_html))
+    page = collect_errors(errors, lambda: parse_page(text, source.shown, source.category, source.path.stem, raw_html,
+                                                     source.difficulty))
     if page is None:
         return errors
-    return replace(page, source_hash=source_hash(text, raw_html))
+    return replace(page, source_hash=source_hash(text, raw_html, source.difficulty))

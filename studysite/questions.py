@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections import Counter
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable
 
-from .errors import ContentError, did_you_mean
-from .extensions import fence_spans
+from .errors import BuildFailed, ContentError, did_you_mean
+from .blocks import BlockReader, read_code
 from .markup import MarkupError, render_inline, render_many, render_markdown
 from .model import Difficulty, Kind, Option, Question, slugify
 
 DIFFICULTY_HINT = "end the heading with [easy], [medium] or [hard], for example '## What is X? [easy]'"
+NO_DIFFICULTY_HINT = (DIFFICULTY_HINT + ", or set a default for the page with 'difficulty: medium' in its front matter"
+                      "; a heading inside the answer above takes '###', not '##'")
 OPTIONS_HINT = "list the options as a Markdown task list: '- [ ] a wrong option' and '- [x] the right one'"
 
 
 _QUESTION_HEADING = re.compile(r"^##(?!#)(?:[ \t]+(.*?))?[ \t]*$")
 _MARKER = re.compile(r"^(?P<text>.*?)[ \t]*\[(?P<marker>[^\[\]]*)\][ \t]*(?:\{#(?P<id>[^}]*)\})?$")
+_EXPLICIT_ID = re.compile(r"^(?P<text>.*?)[ \t]*(?:\{#(?P<id>[^}]*)\})?[ \t]*$")
 _QUESTION_TAGS = re.compile(r"^\s*\n*tags[ \t]*:[ \t]*(?P<tags>[^\n]*)(?:\n|$)", re.IGNORECASE)
 
 
@@ -29,17 +35,22 @@ class _RawQuestion:
 
 
 def split_questions(body: str, body_line: int, path: Path) -> tuple[str, list[_RawQuestion]]:
-    """Split the body at level-2 headings outside code fences -> (intro, raw questions)."""
+    """Split the body at level-2 headings outside code -> (intro, raw questions); BuildFailed with
+    every question heading that code or an underline would hide."""
     intro: list[str] = []
     questions: list[tuple[str, int, list[str]]] = []
     lines = body.split("\n")
-    in_code, unclosed = fence_spans(lines)
-    if unclosed is not None:
-        fence, opened = unclosed
-        raise ContentError(path, body_line + opened, "this code block is never closed",
-                           f"add a closing line '{fence}' after the code")
-    for offset, (line, is_code) in enumerate(zip(lines, in_code)):
-        heading = None if is_code else _QUESTION_HEADING.match(line)
+    code = read_code(body)
+    errors = _hidden_questions(lines, code, body_line, path)
+    if code.open_fence is not None and not errors:
+        fence, opened = code.open_fence
+        errors.append(ContentError(path, body_line + opened, "this code block is never closed",
+                                   f"add a closing line '{fence}' after the code"))
+    if errors:
+        raise BuildFailed(errors)
+    code = code.code_lines
+    for offset, line in enumerate(lines):
+        heading = None if offset in code else _QUESTION_HEADING.match(line)
         if heading is not None:
             questions.append((heading.group(1) or "", body_line + offset, []))
             continue
@@ -47,13 +58,55 @@ def split_questions(body: str, body_line: int, path: Path) -> tuple[str, list[_R
     return "\n".join(intro), [_RawQuestion(h, n, "\n".join(a)) for h, n, a in questions]
 
 
-def parse_question_heading(heading: str, path: Path, line: int) -> tuple[str, Difficulty, str]:
-    """'What is X? [easy] {#x}' -> ('What is X?', Difficulty.EASY, 'x')."""
+_UNDERLINE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
+_FENCE_WITH_LANGUAGE = re.compile(r"^ {0,3}(?:`{3,}|~{3,})[ \t]*[^\s`]")
+_MARKDOWN_LANGUAGES = {"markdown", "md", "gfm", "mdx"}
+
+
+def _hidden_questions(lines: list[str], code: BlockReader, body_line: int, path: Path) -> list[ContentError]:
+    """Question headings a stray fence swallows into code, and questions written as underlined headings."""
+    errors = []
+    for opened, closed, language, fence in code.fences:
+        if language.lower() in _MARKDOWN_LANGUAGES:
+            continue  # an example of the format itself
+        end = closed if closed != -1 else len(lines)
+        for index in range(opened + 1, end):
+            heading = _QUESTION_HEADING.match(lines[index])
+            # Swallowed, not quoted: the fence never closes, or what it holds after the heading opens
+            # a fence of its own (the next answer's code, whose closing line ended this block).
+            if heading and _names_a_difficulty(heading.group(1) or "") and (
+                    closed == -1 or any(_FENCE_WITH_LANGUAGE.match(line) for line in lines[index + 1:end])):
+                errors.append(ContentError(
+                    path, body_line + opened,
+                    f"the code block opened here runs over the question on line {body_line + index}",
+                    f"close the code block before line {body_line + index} with a line '{fence}', or delete this "
+                    "line if it is a stray fence; the question is lost until then"))
+                break
+    for index, line in enumerate(lines[:-1]):
+        if index in code.code_lines or not _UNDERLINE.match(lines[index + 1]) or line.lstrip().startswith("#"):
+            continue
+        if line.strip() and _names_a_difficulty(line.strip()) and (index == 0 or not lines[index - 1].strip()):
+            errors.append(ContentError(
+                path, body_line + index, f"'{line.strip()}' is underlined, which makes it a heading inside the "
+                "answer above, not a question", f"write it as '## {line.strip()}' and delete the underline"))
+    return errors
+
+
+def parse_question_heading(heading: str, path: Path, line: int,
+                           default: Difficulty | None = None) -> tuple[str, Difficulty, str]:
+    """'What is X? [easy] {#x}' -> ('What is X?', Difficulty.EASY, 'x'); with a default difficulty,
+    'What is X?' -> ('What is X?', default, '')."""
     match = _MARKER.match(heading)
-    if match is None:
-        raise ContentError(path, line, f"question '{heading}' has no difficulty", DIFFICULTY_HINT)
-    marker = match.group("marker").strip().lower()
     choices = [d.value for d in Difficulty]
+    marker = match.group("marker").strip().lower() if match else ""
+    if default is not None and (match is None or marker not in choices and not did_you_mean(marker, choices)):
+        match = _EXPLICIT_ID.match(heading)  # no marker (or '[x]' that is part of the question): the default
+        text, explicit_id = match.group("text").strip(), (match.group("id") or "").strip()
+        if not text:
+            raise ContentError(path, line, "the question heading has no text", "write the question after '## '")
+        return text, default, _checked_id(match.group("id"), path, line)
+    if match is None:
+        raise ContentError(path, line, f"question '{heading}' has no difficulty", NO_DIFFICULTY_HINT)
     if marker not in choices:
         raise ContentError(path, line, f"unknown difficulty '{match.group('marker')}'",
                            f"use easy, medium or hard{did_you_mean(marker, choices)}")
@@ -61,11 +114,21 @@ def parse_question_heading(heading: str, path: Path, line: int) -> tuple[str, Di
     if not text:
         raise ContentError(path, line, "the question heading has no text",
                            "write the question before the marker: '## What is X? [easy]'")
-    explicit_id = (match.group("id") or "").strip()
-    if match.group("id") is not None and not re.fullmatch(r"[A-Za-z0-9][\w-]*", explicit_id):
+    return text, Difficulty(marker), _checked_id(match.group("id"), path, line)
+
+
+def _checked_id(written: str | None, path: Path, line: int) -> str:
+    explicit_id = (written or "").strip()
+    if written is not None and not re.fullmatch(r"[A-Za-z0-9][\w-]*", explicit_id):
         raise ContentError(path, line, f"invalid question id '{{#{explicit_id}}}'",
                            "use letters, digits and hyphens, for example {#vanishing-gradients}")
-    return text, Difficulty(marker), explicit_id
+    return explicit_id
+
+
+def _names_a_difficulty(heading: str) -> bool:
+    """Whether a heading ends in [easy], [medium] or [hard]: surely meant as a question."""
+    match = _MARKER.match(heading)
+    return match is not None and match.group("marker").strip().lower() in {d.value for d in Difficulty}
 
 
 def has_difficulty_marker(heading: str) -> bool:
@@ -154,64 +217,82 @@ def render_at(render: Callable[[str, str], Any], text: str, path: Path, first_li
         raise ContentError(path, first_line + exc.line_offset, exc.message, exc.hint) from None
 
 
-def prerendered(texts: list[str], raw_html: str) -> Callable[[str, str], str]:
+def prerendered(texts: list[str], raw_html: str) -> Callable[..., str]:
     """render_markdown, with `texts` converted ahead in one pass when they can be (see render_many)."""
     texts = [text for text in texts if text.strip()]
     done = dict(zip(texts, render_many(texts, raw_html) or ()))
-    return lambda text, mode: done[text] if text in done and mode == raw_html else render_markdown(text, mode)
+
+    def render(text: str, mode: str, footnote_ids: str = "") -> str:
+        return done[text] if text in done and mode == raw_html else render_markdown(text, mode, footnote_ids)
+    return render
+
+
+def _answer_digest(answer: str) -> str:
+    return hashlib.sha1(answer.strip().encode("utf-8")).hexdigest()[:6]
 
 
 def parse_questions(raw: list[_RawQuestion], path: Path, kind: Kind = Kind.INTERVIEW,
-                    raw_html: str = "allow", render_block: Callable[[str, str], str] = render_markdown,
-                    ) -> tuple[tuple[Question, ...], list[ContentError]]:
-    """Turn raw heading+answer chunks into Questions with unique, stable ids."""
+                    raw_html: str = "allow", render_block: Callable[..., str] = render_markdown,
+                    default: Difficulty | None = None) -> tuple[tuple[Question, ...], list[ContentError]]:
+    """Turn raw heading+answer chunks into Questions with unique, stable ids.
+
+    Questions may share a title when their answers differ ("What is the output?" over different
+    code): their ids then carry a digest of the answer, so they survive reordering.
+    """
     questions: list[Question] = []
     errors: list[ContentError] = []
     ids: dict[str, int] = {}
-    texts: dict[str, int] = {}
-    for number, item in enumerate(raw, start=1):
+    headings: list[tuple[_RawQuestion, tuple[str, Difficulty, str]]] = []
+    for item in raw:
         try:
-            text, difficulty, explicit_id = parse_question_heading(item.heading, path, item.line)
+            headings.append((item, parse_question_heading(item.heading, path, item.line, default)))
         except ContentError as error:
             errors.append(error)
-            continue
+    shared = Counter(text.casefold() for _, (text, _, _) in headings)
+    seen: dict[tuple[str, str], int] = {}
+    for number, (item, (text, difficulty, explicit_id)) in enumerate(headings, start=1):
         tags, answer, taken = split_question_tags(item.answer)
         answer_line = item.line + 1 + taken
+        key = (text.casefold(), answer.strip())
+        if key in seen:
+            errors.append(ContentError(path, item.line,
+                                       f"question '{text}' already appears on line {seen[key]} with the same answer",
+                                       "remove one copy, or change one of the answers"))
+            continue
+        seen[key] = item.line
+        base = "q-" + (explicit_id or slugify(text) or f"question-{number}")
+        if explicit_id and base in ids:
+            errors.append(ContentError(path, item.line, f"id '{{#{explicit_id}}}' is already used on line {ids[base]}",
+                                       "give each question its own id"))
+        elif not explicit_id and shared[text.casefold()] > 1:
+            base += "-" + _answer_digest(item.answer)
+        question_id, suffix = base, 2
+        while question_id in ids:
+            question_id, suffix = f"{base}-{suffix}", suffix + 1
+        ids[question_id] = item.line
         extra: dict[str, Any] = {}
         try:
             if kind is Kind.MCQ:
                 prompt, options, explanation, explanation_line = split_options(answer, answer_line)
                 errors += _check_options(options, path, item.line)
                 answer = ""
+                prompt_render = partial(render_markdown, footnote_ids=question_id + "-prompt")
                 extra = {
-                    "prompt_html": render_at(render_markdown, prompt, path, answer_line, raw_html) if prompt.strip() else "",
+                    "prompt_html": render_at(prompt_render, prompt, path, answer_line, raw_html) if prompt.strip() else "",
                     "options": tuple(Option(render_at(render_inline, o.text, path, o.line, raw_html), o.is_correct, o.line)
                                      for o in options),
-                    "explanation_html": render_at(render_markdown, explanation, path, explanation_line, raw_html)
-                    if explanation else "",
+                    "explanation_html": render_at(partial(render_markdown, footnote_ids=question_id), explanation,
+                                                  path, explanation_line, raw_html) if explanation else "",
                 }
             extra["title_html"] = render_at(render_inline, text, path, item.line, raw_html)
-            extra["answer_html"] = render_at(render_block, answer, path, answer_line, raw_html) if answer else ""
+            extra["answer_html"] = render_at(partial(render_block, footnote_ids=question_id), answer, path,
+                                             answer_line, raw_html) if answer else ""
         except ContentError as error:
             errors.append(error)
             continue
         if kind is not Kind.MCQ and not answer.strip():
             errors.append(ContentError(path, item.line, f"question '{text}' has no answer",
                                        "write the answer below the heading, before the next '## '"))
-        key = text.casefold()
-        if key in texts:
-            errors.append(ContentError(path, item.line,
-                                       f"question '{text}' already appears on line {texts[key]}",
-                                       "remove one copy or reword it"))
-        texts.setdefault(key, item.line)
-        base = "q-" + (explicit_id or slugify(text) or f"question-{number}")
-        if explicit_id and base in ids:
-            errors.append(ContentError(path, item.line, f"id '{{#{explicit_id}}}' is already used on line {ids[base]}",
-                                       "give each question its own id"))
-        question_id, suffix = base, 2
-        while question_id in ids:
-            question_id, suffix = f"{base}-{suffix}", suffix + 1
-        ids[question_id] = item.line
         questions.append(Question(
             id=question_id, title_text=text, difficulty=difficulty, line=item.line, tags=tags, **extra,
         ))

@@ -15,7 +15,7 @@ import jinja2
 from . import __version__
 from .errors import BuildFailed, ContentError, InternalError, relative_to_cwd
 from .markup import html_to_text
-from .model import Card, Category, Difficulty, Kind, Page, Question, Site, Subject, Tag, slugify
+from .model import Card, Category, Difficulty, Kind, Page, Question, Site, Subject, Tag, slugify, text_direction
 from .theme import STATIC_PREFIX, template_folders, theme_loader
 SEARCH_INDEX = "search-index.js"
 # Long answers are cut in the index: enough text to find them, a bounded download.
@@ -191,6 +191,8 @@ class TemplateContext:
     search_index_url: str
     root: str  # the URL of the site's root folder from this page
     inline_css: str  # the theme's stylesheet and extra_css, for pages that must stand alone
+    language: str  # the page's lang: its own `language:`, else the site's
+    direction: str  # the page's dir: "rtl" for languages written right to left, else "ltr"
     # The page's own subject, where it has one:
     page: Page = _ABSENT
     category: Category = _ABSENT
@@ -211,8 +213,10 @@ def template_context(site: Site, item: PlannedOutput, versions: dict[str, str], 
     def asset(name: str) -> str:
         return f"{url(f'{STATIC_PREFIX}/{name}')}?v={versions.get(f'{STATIC_PREFIX}/{name}', '')}"
 
+    page = item.context.get("page")
+    language = (page.language if page is not None and page is not _ABSENT else "") or site.config.language
     return TemplateContext(
-        output_path=item.path, url=url, asset=asset,
+        output_path=item.path, url=url, asset=asset, language=language, direction=text_direction(language),
         tag_url=lambda name: url(f"tags/{slugify(name) or 'tag'}.html"),
         search_index_url=url(SEARCH_INDEX), root=url("index.html").removesuffix("index.html") or "./",
         inline_css=stylesheet, **{"site": site, **item.context})

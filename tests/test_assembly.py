@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import load_site
-from page_tools import DIFFICULTY_HINT, page_with_front_matter, parse, src
+from page_tools import NO_DIFFICULTY_HINT, page_with_front_matter, parse, src
 
 from studysite.assembly import collect_tags
 from studysite.errors import BuildFailed
@@ -87,7 +87,7 @@ def test_unknown_key_in_category_file(content):
         "content/nn/a.md": topic("A"),
     })) == [
         "content/nn/_category.yml:2: unknown key 'titel' (did you mean 'title'?)\n"
-        "  hint: the keys you can use here are: title, description, order"
+        "  hint: the keys you can use here are: title, description, order, difficulty"
     ]
 
 
@@ -159,7 +159,7 @@ def test_errors_from_several_files_are_collected(content):
         "content/stray.md": topic("S"),
     }))
     assert errors == [
-        f"content/nn/a.md:4: question 'What is X?' has no difficulty\n  hint: {DIFFICULTY_HINT}",
+        f"content/nn/a.md:4: question 'What is X?' has no difficulty\n  hint: {NO_DIFFICULTY_HINT}",
         "content/nn/c.md:1: the file is empty\n"
         "  hint: start the file with '---', then 'title: Your title', then '---'; "
         "'studysite new' writes a starter file",

@@ -35,7 +35,7 @@ def test_seed_topic_has_fifteen_cards_in_the_seed_difficulty_order(example_site)
     assert "15 Essential Q&amp;A" in text
     assert "Quick review checklist" in text
     for tag in ("Vanishing", "Exploding", "ResNet", "Clip"):
-        assert f'href="../tags/{tag.lower()}.html">{tag}</a>' in text
+        assert f'href="../tags/{tag.lower()}.html" dir="auto">{tag}</a>' in text
 
 
 def test_every_page_type_is_written_with_its_data_page(example_site):

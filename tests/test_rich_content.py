@@ -145,5 +145,78 @@ def test_unclosed_fence_from_pasted_content_is_a_precise_error(make_site, capsys
     root = make_site({"content/nn/p.md": "---\ntitle: P\n---\n\n## Q? [easy]\n\n```js\nconst a = 1\n\n## Next? [easy]\n\nB.\n"})
     monkeypatch.chdir(root)
     assert run_cli(root, "check") == 1
-    assert "content/nn/p.md:7: this code block is never closed\n  hint: add a closing line '```' after the code" \
-        in capsys.readouterr().err
+    assert "content/nn/p.md:7: the code block opened here runs over the question on line 10\n" \
+        "  hint: close the code block before line 10 with a line '```'" in capsys.readouterr().err
+
+
+# --- A default difficulty for collections whose headings carry none ------------------------------
+
+UNMARKED = "---\ntitle: Output\n{front}---\n\n## What's the output?\n\n```js\nconsole.log(1)\n```\n"
+
+
+@pytest.mark.parametrize("where, files", [
+    ("front matter", {"content/js/output.md": UNMARKED.format(front="difficulty: hard\n")}),
+    ("_category.yml", {"content/js/output.md": UNMARKED.format(front=""), "content/js/_category.yml": "difficulty: hard\n"}),
+    ("site.yml", {"content/js/output.md": UNMARKED.format(front=""), "site.yml": "difficulty: hard\n"}),
+])
+def test_a_default_difficulty_lets_unmarked_questions_build(make_site, where, files):
+    root = make_site(files)
+    assert run_cli(root, "build") == 0, where
+    [card] = PageScan((root / "_site/js/output.html").read_text()).cards
+    assert card["data-difficulty"] == "hard"
+
+
+def test_the_nearest_default_wins_and_a_marker_beats_them_all(make_site, capsys):
+    root = make_site({
+        "site.yml": "difficulty: easy\n", "content/js/_category.yml": "difficulty: medium\n",
+        "content/js/a.md": "---\ntitle: A\n---\n\n## Unmarked\n\nA.\n\n## Marked [hard]\n\nB.\n\n## Also [x] unmarked\n\nC.\n",
+        "content/js/b.md": "---\ntitle: B\ndifficulty: hard\n---\n\n## Unmarked\n\nA.\n",
+        "content/py/c.md": "---\ntitle: C\n---\n\n## Unmarked\n\nA.\n",
+    })
+    assert run_cli(root, "build") == 0, capsys.readouterr().err
+    difficulties = {name: [c["data-difficulty"] for c in PageScan((root / f"_site/{name}.html").read_text()).cards]
+                    for name in ("js/a", "js/b", "py/c")}
+    assert difficulties == {"js/a": ["medium", "hard", "medium"], "js/b": ["hard"], "py/c": ["easy"]}
+
+
+def test_changing_the_site_default_rebuilds_the_pages_it_reaches(make_site):
+    root = make_site({"site.yml": "difficulty: easy\n", "content/js/output.md": UNMARKED.format(front="")})
+    assert run_cli(root, "build") == 0
+    (root / "site.yml").write_text("difficulty: hard\n")
+    assert run_cli(root, "build") == 0
+    [card] = PageScan((root / "_site/js/output.html").read_text()).cards
+    assert card["data-difficulty"] == "hard"
+
+
+def test_a_misspelled_default_is_an_error_with_a_suggestion(make_site, capsys):
+    root = make_site({"content/js/_category.yml": "difficulty: meduim\n"})
+    assert run_cli(root, "check") == 1
+    assert ("content/js/_category.yml:1: unknown difficulty 'meduim' (did you mean 'medium'?)\n"
+            "  hint: use difficulty: easy, difficulty: medium or difficulty: hard") in capsys.readouterr().err
+
+
+def test_without_a_default_an_unmarked_question_is_still_an_error(make_site, capsys):
+    root = make_site({"content/js/output.md": UNMARKED.format(front="")})
+    assert run_cli(root, "check") == 1
+    assert "content/js/output.md:5: question 'What's the output?' has no difficulty" in capsys.readouterr().err
+
+
+# --- One card's HTML stays in its card ------------------------------------------------------------
+
+BROKEN_ANSWERS = ["A stray </div> and </li></ol> and </article>.", "An <b>unclosed bold and <i>italic.",
+                  "<div class=\"x\">\n\nOpened, never closed.", "<textarea>swallow", "<a title=\"unfinished",
+                  "<!-- never closed", "<ul><li>one<li>two", "<h2>from broken JSX"]
+
+
+def test_no_answer_can_close_or_restyle_other_cards(make_site):
+    body = "".join(f"## Broken {n}? [easy]\n\n{answer}\n\n" for n, answer in enumerate(BROKEN_ANSWERS))
+    root = make_site({"content/nn/broken.md": f"---\ntitle: Broken\n---\n\n{body}## Last? [hard]\n\nFine.\n"})
+    assert run_cli(root, "build") == 0
+    html = (root / "_site/nn/broken.html").read_text()
+    cards = PageScan(html).cards
+    assert len(cards) == len(BROKEN_ANSWERS) + 1
+    assert cards[-1]["data-difficulty"] == "hard"
+    # Each answer's own HTML closes inside its answer: the page's structure after the cards is intact.
+    assert html.count("<article") == html.count("</article>") == len(cards)
+    assert "<textarea>" not in html and "&lt;textarea>swallow" in html
+    assert "&lt;a title=\"unfinished" in html and "&lt;!-- never closed" in html
