@@ -275,6 +275,10 @@ converter (syntax highlighting with Pygments, LaTeX to MathML), which does the s
 as studysite; the cold-build target is a ratio to the latter with two processes. That floor and
 the cold build run in turns, and the ratio shown is the median of the pairs' ratios.
 """
+    # Sections written by hand after the table (how runs vary, Markdown fidelity) are kept.
+    old = args.output.read_text() if args.output.exists() else ""
+    if "\n## " in old:
+        text += "\n" + old[old.index("\n## ") + 1:]
     args.output.write_text(text)
     print(f"wrote {args.output}")
 

@@ -55,14 +55,18 @@ def page_warnings(page: Page) -> list[ContentError]:
     if page.kind is Kind.INTERVIEW and not page.checklist:
         warnings.append(ContentError(page.source_path, 2, "the page has no review checklist",
                                      "add 'checklist:' with two or three points to remember"))
-    first_with_title: dict[str, int] = {}
+    lines_by_title: dict[str, list[int]] = {}
     for question in page.questions:
-        first = first_with_title.setdefault(question.title_text.casefold(), question.line)
-        if first != question.line:
+        lines_by_title.setdefault(question.title_text.casefold(), []).append(question.line)
+    for question in page.questions:
+        lines = lines_by_title[question.title_text.casefold()]
+        if len(lines) > 1 and lines[0] == question.line:
+            others = ", ".join(map(str, lines[1:]))
             warnings.append(ContentError(
-                page.source_path, question.line, f"question '{question.title_text}' shares its title with line {first}",
-                "readers tell them apart by number only; a word more in the title helps (its id stays stable "
-                "while its answer is unchanged, or give it one with {#id})"))
+                page.source_path, question.line,
+                f"{len(lines)} questions share the title '{question.title_text}' (also on line{'s' * (len(lines) > 2)} {others})",
+                "readers tell them apart by number only, so a word more in each title helps; their ids stay "
+                "stable while their answers are unchanged (or give each one with {#id})"))
     return warnings
 
 

@@ -1,12 +1,13 @@
-"""GitHub's block structure for Python-Markdown.
+"""GitHub's block structure, read for Python-Markdown.
 
 Python-Markdown is not CommonMark: it needs 4-space indentation inside list items, cannot nest a
 fence in a list or a quote, reads an info string of two words as no fence at all, lets an HTML
-block run to its closing tag, and merges a list into the paragraph line above it. This
-preprocessor reads the block structure as cmark-gfm (GitHub's renderer) does: quotes, list items
-with their content column, fences, indented code and HTML blocks. It stores each fence and HTML
-block in the HTML stash, and writes everything else back in the shapes Python-Markdown parses the
-same way: lists at 4 spaces, blank lines where a list interrupts a paragraph.
+block run to its closing tag, and merges a list into the paragraph line above it. BlockReader
+reads the block structure as cmark-gfm (GitHub's renderer) does: quotes, list items with their
+content column, fences, indented code, HTML blocks, tables and headings. It hands each fence, code
+block and HTML block to a `store` (the HTML stash), and writes everything else back in the shapes
+Python-Markdown parses the same way: lists at 4 spaces, blank lines where a list interrupts a
+paragraph. extensions.BlockPreprocessor runs it on every document.
 """
 
 from __future__ import annotations
@@ -14,10 +15,9 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from markdown import Markdown, util
-from markdown.inlinepatterns import HTML_RE, HtmlInlineProcessor
-from markdown.postprocessors import Postprocessor
-from markdown.preprocessors import Preprocessor
+from markdown import util
+
+from .inlines import filter_tags
 
 Line = tuple[int, str]  # (the line's index in the source, its text)
 
@@ -30,8 +30,16 @@ _ATX_HEADING = re.compile(r"#{1,6}(?:[ \t]|$)")
 _CLOSING_HASHES = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
 _TRAILING_HASHES = re.compile(r"\\?(#+)$")
 _SETEXT_UNDERLINE = re.compile(r"(?:=+|-+) *$")
-_BLOCK_START = re.compile(r"^([-+*#>]|\d+[.)])")  # escaped where a line must stay paragraph text
-_LONG_NUMBER = re.compile(r"^( {0,3}\d{10,})([.)])")
+_BLOCK_START = re.compile(r"^( *)(?:([-+*]|#+)(?= |$)|(>)|(\d+)([.)])(?= |$))")
+
+
+def _as_text(line: str) -> str:
+    """A line that must stay paragraph text, its list marker, heading or quote mark escaped."""
+    def escape(m: re.Match) -> str:
+        if m.group(4):
+            return m.group(1) + m.group(4) + "\\" + m.group(5)
+        return m.group(1) + "\\" + (m.group(2) or m.group(3))
+    return _BLOCK_START.sub(escape, line, count=1)
 
 # HTML block starts (CommonMark 4.6): condition number -> how the block ends.
 _HTML_RAW_TEXT = re.compile(r"<(?:script|pre|style|textarea)(?:\s|>|$)", re.IGNORECASE)
@@ -45,17 +53,6 @@ _HTML_BLOCK_TAG = re.compile(rf"</?(?:{_HTML_BLOCK_TAGS})(?:\s|/?>|$)", re.IGNOR
 _ATTRIBUTE = r"""\s+[A-Za-z_:][A-Za-z0-9_.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?"""
 _HTML_COMPLETE_TAG = re.compile(rf"(?:<[A-Za-z][A-Za-z0-9-]*(?:{_ATTRIBUTE})*\s*/?>|</[A-Za-z][A-Za-z0-9-]*\s*>)\s*$")
 _HTML_ENDS = {2: "-->", 3: "?>", 4: ">", 5: "]]>"}
-
-
-# GitHub's "disallowed raw HTML": these tags are shown as text, so no script runs and no unclosed
-# <textarea> or <plaintext> swallows the rest of the page.
-_DISALLOWED_TAG = re.compile(r"<(?=/?(?:title|textarea|style|xmp|iframe|noembed|noframes|script|plaintext)"
-                             r"(?:[\s/>]|$))", re.IGNORECASE)
-
-
-def filter_tags(html: str) -> str:
-    """Raw HTML with GitHub's disallowed tags made text."""
-    return _DISALLOWED_TAG.sub("&lt;", html) if "<" in html else html
 
 
 def _html_block_kind(text: str, after_paragraph: bool) -> int:
@@ -139,8 +136,10 @@ def _starts_block(text: str) -> bool:
 class BlockReader:
     """Reads one document's block structure; `store` keeps a finished HTML block, returning its placeholder."""
 
-    def __init__(self, store: Callable[[str], str], highlight: Callable[[str, str], str], raw_html: bool):
+    def __init__(self, store: Callable[[str], str], highlight: Callable[[str, str], str], raw_html: bool,
+                 lines: list[str] = (), written: dict[int, str] | None = None):
         self.store, self.highlight, self.raw_html = store, highlight, raw_html
+        self.lines, self.written = lines, written or {}  # the document's lines, and those whose tabs were expanded
         self.code_lines: set[int] = set()
         self.open_fence: tuple[str, int] | None = None
         self.fences: list[tuple[int, int, str, str]] = []  # (opening line, closing line or -1, language, fence)
@@ -160,7 +159,7 @@ class BlockReader:
                 i += 1
             elif indent >= 4:
                 if in_paragraph:  # more of the paragraph: its indentation keeps it from starting a block
-                    out.append((origin, _BLOCK_START.sub(r"\\\1", text, count=1)))
+                    out.append((origin, line[:indent] + _as_text(text)))
                     i += 1
                 else:
                     i = self._indented_code(lines, i, out)
@@ -210,8 +209,9 @@ class BlockReader:
             else:
                 if not in_paragraph:
                     paragraph_start = len(out)
-                # '1234567890. x' is no list item on GitHub (9 digits at most).
-                out.append((origin, _LONG_NUMBER.sub(r"\1\\\2", line, count=1)))
+                # '1234567890. x' is no list item on GitHub (9 digits at most), nor is '2. x' under a
+                # paragraph line (a list interrupts a paragraph only from 1): Python-Markdown would say so.
+                out.append((origin, _as_text(line) if in_paragraph or re.match(r" *\d{10}", line) else line))
                 in_paragraph = True
                 i += 1
         return out
@@ -236,13 +236,13 @@ class BlockReader:
                 end = j + 1
         self.code_lines.update(origin for origin, _ in lines[i:end])
         # Stored like a fence: Python-Markdown would merge the blank lines inside it.
-        code = "".join(line[4:] + "\n" for _, line in lines[i:end])
+        code = "".join(self._code_line(origin, line, 4) + "\n" for origin, line in lines[i:end])
         self._placeholder(lines[i][0], self.highlight(code, ""), out)
         return end
 
     def _fence(self, lines: list[Line], i: int, indent: int, fence: re.Match, out: list[Line]) -> int:
         marks = fence.group("fence")
-        language = fence.group("info").strip().split(" ")[0].strip("{}.") if fence.group("info").strip() else ""
+        language = fence.group("info").split()[0].strip("{}.") if fence.group("info").strip() else ""
         closing = re.compile(rf"{re.escape(marks[0])}{{{len(marks)},}} *$")
         code: list[str] = []
         self.code_lines.add(lines[i][0])
@@ -252,7 +252,7 @@ class BlockReader:
             self.code_lines.add(origin)
             if _indent(line) < 4 and closing.match(line.lstrip(" ")):
                 break
-            code.append(line[min(indent, _indent(line)):])
+            code.append(self._code_line(origin, line, min(indent, _indent(line))))
             j += 1
         else:
             if self.open_fence is None:
@@ -260,6 +260,13 @@ class BlockReader:
         self.fences.append((lines[i][0], lines[j][0] if j < len(lines) else -1, language, marks))
         self._placeholder(lines[i][0], self.highlight("\n".join(code) + ("\n" if code else ""), language), out)
         return j + 1
+
+    def _code_line(self, origin: int, text: str, indent: int) -> str:
+        """A line of code without `indent` columns: as written, so tabs inside code stay tabs."""
+        written = self.written.get(origin)
+        if written is None:
+            return text[indent:]
+        return _drop_columns(written, len(self.lines[origin]) - len(text) + indent)
 
     def _html_block(self, lines: list[Line], i: int, kind: int, out: list[Line]) -> int:
         j = i
@@ -418,78 +425,44 @@ class BlockReader:
 _LINE_PREFIX = re.compile(r"^(?:[ \t]*(?:>|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t])))*[ \t]*")
 
 
-def normalize_lines(lines: list[str]) -> list[str]:
-    """Python-Markdown's whitespace clean-up, but tabs after a line's indentation stay tabs (code keeps them)."""
+def normalize_lines(lines: list[str]) -> tuple[list[str], dict[int, str]]:
+    """Python-Markdown's whitespace clean-up, with tabs expanded in each line's indentation and
+    container markers only -> (the lines, the lines as written where that changed them)."""
     source = "\n".join(lines).replace(util.STX, "").replace(util.ETX, "")
     source = source.replace("\r\n", "\n").replace("\r", "\n")
-    out = []
-    for line in source.split("\n"):
+    out, written = [], {}
+    for index, line in enumerate(source.split("\n")):
         if "\t" in line:
             prefix = _LINE_PREFIX.match(line).group(0)
-            line = prefix.expandtabs(4) + line[len(prefix):]
+            if "\t" in prefix:
+                written[index] = line
+                line = prefix.expandtabs(4) + line[len(prefix):]
         out.append("" if not line.strip(" \t") else line)
-    return out + ["", ""]
+    return out + ["", ""], written
 
 
-class BlockPreprocessor(Preprocessor):
-    """Rewrites a document's blocks as GitHub reads them (see the module's docstring)."""
-
-    def __init__(self, md: Markdown, raw_html: bool, highlight: Callable[[str, str], str]):
-        super().__init__(md)
-        self.raw_html, self.highlight = raw_html, highlight
-        self.raw_blocks: set[str] = set()
-        self.origins: list[int] = []
-        self.code_lines: set[int] = set()
-
-    def run(self, lines: list[str]) -> list[str]:
-        self.raw_blocks = set()
-        reader = BlockReader(self._store, self._highlight, self.raw_html)
-        result = reader.blocks(list(enumerate(normalize_lines(lines))))
-        self.origins = [origin for origin, _ in result]
-        self.code_lines = reader.code_lines
-        return [text for _, text in result]
-
-    def _store(self, html: str) -> str:
-        placeholder = self.md.htmlStash.store(html)
-        self.raw_blocks.add(placeholder)
-        return placeholder
-
-    def _highlight(self, code: str, language: str) -> str:
-        return self.highlight(code, language)
-
-
-class FilteredHtmlInlineProcessor(HtmlInlineProcessor):
-    """Inline raw HTML, with GitHub's disallowed tags made text."""
-
-    def handleMatch(self, m: re.Match, data: str):  # noqa: N802 (Python-Markdown's name)
-        placeholder, start, end = super().handleMatch(m, data)
-        stash = self.md.htmlStash.rawHtmlBlocks
-        stash[-1] = filter_tags(stash[-1])
-        return placeholder, start, end
-
-
-class RawBlockPostprocessor(Postprocessor):
-    """Puts the stored blocks back unwrapped (Python-Markdown would wrap an inline-looking tag in <p>)."""
-
-    def __init__(self, md: Markdown, blocks: BlockPreprocessor):
-        super().__init__(md)
-        self.blocks = blocks
-
-    def run(self, text: str) -> str:
-        if self.blocks.raw_blocks:
-            text = _WRAPPED_PLACEHOLDER.sub(
-                lambda m: m.group(1) if m.group(1) in self.blocks.raw_blocks else m.group(0), text)
-        return text
-
-
-_WRAPPED_PLACEHOLDER = re.compile("<p>\\s*(" + re.escape(util.HTML_PLACEHOLDER).replace("%s", "[0-9]+") + ")\\s*</p>")
+def _drop_columns(line: str, columns: int) -> str:
+    """`line` without its first `columns` columns, a tab counting to the next multiple of 4 (a tab
+    split by the cut leaves the rest of its width as spaces)."""
+    column = 0
+    for index, char in enumerate(line):
+        if column >= columns:
+            return line[index:]
+        if char == "\t":
+            stop = (column // 4 + 1) * 4
+            if stop > columns:
+                return " " * (stop - columns) + line[index + 1:]
+            column = stop
+        else:
+            column += 1
+    return ""
 
 
 def read_code(text: str) -> BlockReader:
     """`text`'s code as GitHub reads it: `code_lines` (0-based, fenced or indented, in any container),
     `fences` (opening line, closing line or -1, language, the fence) and `open_fence` (fence left open, its line)."""
     reader = BlockReader(lambda html: "", lambda code, language: "", raw_html=False)
-    reader.blocks(list(enumerate(normalize_lines(text.split("\n")))))
+    reader.blocks(list(enumerate(normalize_lines(text.split("\n"))[0])))
     return reader
 
 

@@ -102,6 +102,8 @@ class _Balancer(HTMLParser):
             if depth + 1 < len(self.open):
                 self._close_from(depth + 1, start)
             del self.open[depth:]
+        elif tag == "br":
+            self.edits.append((start, end, "<br>"))  # what a browser makes of '</br>'
         else:
             self.edits.append((start, end, ""))  # it would close the card, or something outside the answer
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import html
 import re
 from functools import lru_cache
+from typing import Callable
 import xml.etree.ElementTree as etree
 from io import StringIO
 
 import latex2mathml.converter
-from markdown import Markdown
+from markdown import Markdown, util
 from markdown.extensions import Extension, codehilite
-from markdown.inlinepatterns import InlineProcessor
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
@@ -20,7 +20,9 @@ from pygments.formatters.html import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from .blocks import HTML_RE, BlockPreprocessor, FilteredHtmlInlineProcessor, RawBlockPostprocessor, code_lines
+from .blocks import BlockReader, code_lines, normalize_lines
+from .inlines import (COMPONENT_TAG, HTML_RE, STRIKETHROUGH, BareLinkTreeprocessor, ComponentTagProcessor,
+                      FilteredHtmlInlineProcessor, HardBreakProcessor, StrikethroughProcessor)
 
 
 class MarkupError(Exception):
@@ -320,110 +322,53 @@ class _FocusableCodePostprocessor(Postprocessor):
 _PRE = re.compile(r"<pre(?=[\s>])(?![^>]*\btabindex=)")
 
 
-# --- GitHub's inline extensions: strikethrough, backslash line breaks, bare links -----------------
+# --- GitHub's block structure (studysite/blocks.py) in Python-Markdown ---------------------------
 
-class _StrikethroughProcessor(InlineProcessor):
-    """~~text~~ (or ~text~) -> <del>, opening before a non-space and closing after one, as GitHub does."""
+class BlockPreprocessor(Preprocessor):
+    """Rewrites a document's blocks as GitHub reads them (see the module's docstring)."""
 
-    def handleMatch(self, m: re.Match, data: str):  # noqa: N802 (Python-Markdown's name)
-        element = etree.Element("del")
-        element.text = m.group(2)
-        return element, m.start(0), m.end(0)
+    def __init__(self, md: Markdown, raw_html: bool, highlight: Callable[[str, str], str]):
+        super().__init__(md)
+        self.raw_html, self.highlight = raw_html, highlight
+        self.raw_blocks: set[str] = set()
+        self.origins: list[int] = []
+        self.code_lines: set[int] = set()
 
+    def run(self, lines: list[str]) -> list[str]:
+        self.raw_blocks = set()
+        lines, written = normalize_lines(lines)
+        reader = BlockReader(self._store, self._highlight, self.raw_html, lines, written)
+        result = reader.blocks(list(enumerate(lines)))
+        self.origins = [origin for origin, _ in result]
+        self.code_lines = reader.code_lines
+        return [text for _, text in result]
 
-_STRIKETHROUGH = r"(?<![~\\])(~~?)(?![\s~])(.+?)(?<![\s~\\])\1(?!~)"
+    def _store(self, html: str) -> str:
+        placeholder = self.md.htmlStash.store(html)
+        self.raw_blocks.add(placeholder)
+        return placeholder
 
-
-class _HardBreakProcessor(InlineProcessor):
-    """A backslash at the end of a line is a line break, as a line ending in two spaces is."""
-
-    def handleMatch(self, m: re.Match, data: str):  # noqa: N802 (Python-Markdown's name)
-        return etree.Element("br"), m.start(0), m.end(0)
-
-
-# A bare link as GitHub finds one: www. or http(s):// and a domain, then anything up to a space or
-# '<'; trailing punctuation, an unbalanced ')' and an entity-like '&x;' are left out of it.
-_BARE_LINK = re.compile(r"(?<![\w/.@:+-])(?:(?:https?|ftp)://|www\.)[\w-]+(?:\.[\w-]+)*[^\s<\x02\x03]*",
-                        re.IGNORECASE)
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[\w-]*[A-Za-z0-9](?![\w@.-]*[\w@-])")
-_TRAILING_ENTITY = re.compile(r"&[A-Za-z0-9]+;$")
-_NO_LINKS_INSIDE = {"a", "code", "pre", "kbd", "script", "style", "math"}
-
-
-def _trim_link(url: str) -> str:
-    while url:
-        if url[-1] in "?!.,:*_~'\"":
-            url = url[:-1]
-        elif url[-1] == ")" and url.count(")") > url.count("("):
-            url = url[:-1]
-        elif url[-1] == ";" and (entity := _TRAILING_ENTITY.search(url)):
-            url = url[:entity.start()]
-        else:
-            return url
-    return url
+    def _highlight(self, code: str, language: str) -> str:
+        return self.highlight(code, language)
 
 
-class _BareLinkTreeprocessor(Treeprocessor):
-    """Bare URLs, www. addresses and e-mail addresses in text become links (GitHub's autolinks)."""
+class RawBlockPostprocessor(Postprocessor):
+    """Puts the stored blocks back unwrapped (Python-Markdown would wrap an inline-looking tag in <p>)."""
 
-    def run(self, root: etree.Element) -> None:
-        self._walk(root)
+    def __init__(self, md: Markdown, blocks: BlockPreprocessor):
+        super().__init__(md)
+        self.blocks = blocks
 
-    def _walk(self, element: etree.Element) -> None:
-        for child in list(element):
-            if child.tag not in _NO_LINKS_INSIDE:
-                self._walk(child)
-            if child.tail and ("." in child.tail):
-                self._link(element, child, "tail")
-        if element.text and "." in element.text and element.tag not in _NO_LINKS_INSIDE:
-            self._link(element, None, "text")
-
-    @staticmethod
-    def _find(text: str):
-        for match in _BARE_LINK.finditer(text):
-            url = _trim_link(match.group(0))
-            domain = re.sub(r"^(?:https?://)?", "", url, flags=re.IGNORECASE).split("/")[0]
-            if "." in domain or "://" in url:
-                if "_" not in ".".join(domain.split(".")[-2:]) and not url.endswith("://"):
-                    yield match.start(), match.start() + len(url), url, (
-                        url if "://" in url else "http://" + url)
-        for match in _EMAIL.finditer(text):
-            yield match.start(), match.end(), match.group(0), "mailto:" + match.group(0)
-
-    def _link(self, parent: etree.Element, after: etree.Element | None, attribute: str) -> None:
-        text = after.tail if after is not None else parent.text
-        found = sorted(self._find(text))
-        if not found:
-            return
-        pieces, position = [], 0
-        for start, end, label, href in found:
-            if start < position:
-                continue
-            link = etree.Element("a", {"href": href})
-            link.text = label
-            pieces.append((text[position:start], link))
-            position = end
-        rest = text[position:]
-        index = 0 if after is None else list(parent).index(after) + 1
-        if after is None:
-            parent.text = pieces[0][0]
-        else:
-            after.tail = pieces[0][0]
-        for number, (_, link) in enumerate(pieces):
-            link.tail = pieces[number + 1][0] if number + 1 < len(pieces) else rest
-            parent.insert(index + number, link)
+    def run(self, text: str) -> str:
+        if self.blocks.raw_blocks:
+            text = _WRAPPED_PLACEHOLDER.sub(
+                lambda m: m.group(1) if m.group(1) in self.blocks.raw_blocks else m.group(0), text)
+        return text
 
 
-# --- Raw HTML that is not HTML -------------------------------------------------------------------
-
-class _ComponentTagProcessor(InlineProcessor):
-    """JSX-like tags in prose (<StrictMode>, <App />) are text, not elements the browser would swallow."""
-
-    def handleMatch(self, m: re.Match, data: str):  # noqa: N802 (Python-Markdown's name)
-        return m.group(0), m.start(0), m.end(0)
+_WRAPPED_PLACEHOLDER = re.compile("<p>\\s*(" + re.escape(util.HTML_PLACEHOLDER).replace("%s", "[0-9]+") + ")\\s*</p>")
 
 
-_COMPONENT_TAG = r"</?[A-Z][A-Za-z0-9]*(?:\.[A-Za-z0-9]+)*(?:\s[^<>]*?)?/?>"
 class StudysiteExtension(Extension):
     """Everything studysite adds to Python-Markdown, registered in one place."""
 
@@ -444,9 +389,9 @@ class StudysiteExtension(Extension):
             md.inlinePatterns.register(FilteredHtmlInlineProcessor(HTML_RE, md), "html", 105)
         md.preprocessors.register(_MathPreprocessor(md, blocks), "studysite-math", 28)
         md.postprocessors.register(RawBlockPostprocessor(md, blocks), "studysite-raw-blocks", 31)
-        md.inlinePatterns.register(_ComponentTagProcessor(_COMPONENT_TAG, md), "studysite-component-tags", 106)
-        md.inlinePatterns.register(_HardBreakProcessor(r"\\\n", md), "studysite-hard-break", 101)
-        md.inlinePatterns.register(_StrikethroughProcessor(_STRIKETHROUGH, md), "studysite-strikethrough", 65)
-        md.treeprocessors.register(_BareLinkTreeprocessor(md), "studysite-bare-links", 6)
+        md.inlinePatterns.register(ComponentTagProcessor(COMPONENT_TAG, md), "studysite-component-tags", 106)
+        md.inlinePatterns.register(HardBreakProcessor(r"\\\n", md), "studysite-hard-break", 101)
+        md.inlinePatterns.register(StrikethroughProcessor(STRIKETHROUGH, md), "studysite-strikethrough", 65)
+        md.treeprocessors.register(BareLinkTreeprocessor(md), "studysite-bare-links", 6)
         md.treeprocessors.register(_BlockTreeprocessor(md), "studysite-blocks", 5)
         md.postprocessors.register(_FocusableCodePostprocessor(md), "studysite-focusable-code", 5)

@@ -101,7 +101,7 @@ def parse_question_heading(heading: str, path: Path, line: int,
     marker = match.group("marker").strip().lower() if match else ""
     if default is not None and (match is None or marker not in choices and not did_you_mean(marker, choices)):
         match = _EXPLICIT_ID.match(heading)  # no marker (or '[x]' that is part of the question): the default
-        text, explicit_id = match.group("text").strip(), (match.group("id") or "").strip()
+        text = match.group("text").strip()
         if not text:
             raise ContentError(path, line, "the question heading has no text", "write the question after '## '")
         return text, default, _checked_id(match.group("id"), path, line)

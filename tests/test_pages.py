@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from page_tools import DIFFICULTY_HINT, NO_DIFFICULTY_HINT, PAGE_KEYS, PATH, errors_of, page_with_front_matter, parse, src
+from page_tools import NO_DIFFICULTY_HINT, PAGE_KEYS, PATH, errors_of, page_with_front_matter, parse, src
 
 from studysite.errors import BuildFailed
 from studysite.model import Difficulty, Page
@@ -205,9 +205,9 @@ def test_shared_titles_are_a_warning_naming_both_lines(tmp_path):
     page = parse(src("---", "title: A", "summary: S", "checklist: [a]", "---",
                      "## Output? [easy]", "A.", "## Output? [easy]", "B.", "## Output? [easy]", "C."))
     assert [str(w) for w in page_warnings(page)] == [
-        f"nn/topic.md:{line}: question 'Output?' shares its title with line 6\n"
-        "  hint: readers tell them apart by number only; a word more in the title helps (its id stays stable "
-        "while its answer is unchanged, or give it one with {#id})" for line in (8, 10)
+        "nn/topic.md:6: 3 questions share the title 'Output?' (also on lines 8, 10)\n"
+        "  hint: readers tell them apart by number only, so a word more in each title helps; their ids stay "
+        "stable while their answers are unchanged (or give each one with {#id})"
     ]
 
 
