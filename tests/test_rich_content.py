@@ -220,3 +220,25 @@ def test_no_answer_can_close_or_restyle_other_cards(make_site):
     assert html.count("<article") == html.count("</article>") == len(cards)
     assert "<textarea>" not in html and "&lt;textarea>swallow" in html
     assert "&lt;a title=\"unfinished" in html and "&lt;!-- never closed" in html
+
+
+# --- Languages and direction ----------------------------------------------------------------------
+
+def test_a_pages_language_sets_its_lang_and_direction(make_site):
+    root = make_site({"site.yml": "language: en\n",
+                      "content/nn/ar.md": "---\ntitle: ما هو الناتج\nlanguage: ar\n---\n\n## سؤال؟ [easy]\n\nجواب.\n",
+                      "content/nn/he.md": "---\ntitle: שאלות\nlanguage: he-IL\n---\n\n## שאלה? [easy]\n\nתשובה.\n"})
+    assert run_cli(root, "build") == 0
+    heads = {name: (root / f"_site/nn/{name}.html").read_text().split("\n")[1]
+             for name in ("ar", "he", "gradients")}
+    assert heads == {"ar": '<html lang="ar" dir="rtl">', "he": '<html lang="he-IL" dir="rtl">',
+                     "gradients": '<html lang="en" dir="ltr">'}
+    category = (root / "_site/nn/index.html").read_text()
+    assert 'dir="auto" lang="ar">ما هو الناتج</a>' in category  # listed on an English page, marked as Arabic
+
+
+def test_a_language_that_is_not_a_tag_is_an_error(make_site, capsys):
+    root = make_site({"content/nn/x.md": "---\ntitle: X\nlanguage: Arabic script\n---\n\n## Q? [easy]\n\nA.\n"})
+    assert run_cli(root, "check") == 1
+    assert ("content/nn/x.md:3: 'Arabic script' is not a language tag\n"
+            "  hint: use a code such as en, fr, pt-BR, zh-Hans or ar (as in the HTML lang attribute)") in capsys.readouterr().err

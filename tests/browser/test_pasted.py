@@ -93,6 +93,11 @@ def test_pasted_github_markdown_reads_right_on_a_phone(page: Page, pasted_site):
     code = page.locator(".code[data-lang='jsx']")
     expect(code).to_contain_text("<h1>{message}</h1>")
     assert page.locator("div[dir='rtl']").evaluate("d => getComputedStyle(d).direction") == "rtl"
+    # The page is Arabic: it reads right to left, and each card's colored border is on its right.
+    assert page.evaluate("document.documentElement.dir") == "rtl"
+    border = page.locator("article.card").first.evaluate(
+        "a => [getComputedStyle(a).borderRightWidth, getComputedStyle(a).borderLeftWidth]")
+    assert border == ["5px", "1px"]
     # The bare link is a link; the list under the paragraph line is a list; details hold Markdown.
     expect(page.get_by_role("link", name="https://example.com/a/very/long/path", exact=False)).to_have_count(1)
     expect(page.locator("article").nth(2).locator("ul > li")).to_have_count(2)
