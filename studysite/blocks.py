@@ -30,6 +30,7 @@ _ATX_HEADING = re.compile(r"#{1,6}(?:[ \t]|$)")
 _CLOSING_HASHES = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
 _TRAILING_HASHES = re.compile(r"\\?(#+)$")
 _SETEXT_UNDERLINE = re.compile(r"(?:=+|-+) *$")
+_MAY_START_A_BLOCK = frozenset("`~<>-+*#_=|0123456789")  # a line starting otherwise is paragraph text
 _BLOCK_START = re.compile(r"^( *)(?:([-+*]|#+)(?= |$)|(>)|(\d+)([.)])(?= |$))")
 
 
@@ -141,8 +142,6 @@ class BlockReader:
         self.store, self.highlight, self.raw_html = store, highlight, raw_html
         self.lines, self.written = lines, written or {}  # the document's lines, and those whose tabs were expanded
         self.code_lines: set[int] = set()
-        self.open_fence: tuple[str, int] | None = None
-        self.fences: list[tuple[int, int, str, str]] = []  # (opening line, closing line or -1, language, fence)
 
     def blocks(self, lines: list[Line], in_item: bool = False) -> list[Line]:
         """Lines of one container -> lines Python-Markdown reads the same way as GitHub."""
@@ -156,6 +155,12 @@ class BlockReader:
             if not text:
                 out.append((origin, ""))
                 in_paragraph = False
+                i += 1
+            elif indent < 4 and text[0] not in _MAY_START_A_BLOCK and "|" not in text:
+                if not in_paragraph:  # the common case, plain text, with no pattern to try
+                    paragraph_start = len(out)
+                out.append((origin, line))
+                in_paragraph = True
                 i += 1
             elif indent >= 4:
                 if in_paragraph:  # more of the paragraph: its indentation keeps it from starting a block
@@ -254,10 +259,6 @@ class BlockReader:
                 break
             code.append(self._code_line(origin, line, min(indent, _indent(line))))
             j += 1
-        else:
-            if self.open_fence is None:
-                self.open_fence = (marks, lines[i][0])
-        self.fences.append((lines[i][0], lines[j][0] if j < len(lines) else -1, language, marks))
         self._placeholder(lines[i][0], self.highlight("\n".join(code) + ("\n" if code else ""), language), out)
         return j + 1
 
@@ -458,15 +459,30 @@ def _drop_columns(line: str, columns: int) -> str:
     return ""
 
 
-def read_code(text: str) -> BlockReader:
-    """`text`'s code as GitHub reads it: `code_lines` (0-based, fenced or indented, in any container),
-    `fences` (opening line, closing line or -1, language, the fence) and `open_fence` (fence left open, its line)."""
-    reader = BlockReader(lambda html: "", lambda code, language: "", raw_html=False)
-    reader.blocks(list(enumerate(normalize_lines(text.split("\n"))[0])))
-    return reader
+_FENCE_LINE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 
 
-def code_lines(text: str) -> tuple[set[int], tuple[str, int] | None]:
-    """The 0-based lines of `text` inside code, and the fence left open at the end with its line, if any."""
-    reader = read_code(text)
-    return reader.code_lines, reader.open_fence
+def scan_fences(lines: list[str]) -> tuple[list[bool], list[tuple[int, int, str, str]]]:
+    """The fences of a document's top level, found by a quick line scan -> (for each line, whether it
+    belongs to one, fence lines included; each fence as (opening line, closing line or -1, language,
+    the fence)). A line at the start of a line can only be inside a top-level fence: what a list item
+    or quote holds is indented or marked."""
+    marks: list[bool] = []
+    fences: list[tuple[int, int, str, str]] = []
+    opened, fence, language = -1, "", ""
+    for index, line in enumerate(lines):
+        match = _FENCE_LINE.match(line) if "`" in line or "~" in line else None
+        if opened != -1:
+            marks.append(True)
+            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence) \
+                    and not match.group(2).strip():
+                fences.append((opened, index, language, fence))
+                opened = -1
+        else:
+            marks.append(bool(match) and not (match.group(1)[0] == "`" and "`" in match.group(2)))
+            if marks[-1]:
+                opened, fence = index, match.group(1)
+                language = match.group(2).split()[0].strip("{}.") if match.group(2).strip() else ""
+    if opened != -1:
+        fences.append((opened, -1, language, fence))
+    return marks, fences

@@ -20,7 +20,7 @@ from pygments.formatters.html import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from .blocks import BlockReader, code_lines, normalize_lines
+from .blocks import BlockReader, normalize_lines, scan_fences
 from .inlines import (COMPONENT_TAG, HTML_RE, STRIKETHROUGH, BareLinkTreeprocessor, ComponentTagProcessor,
                       FilteredHtmlInlineProcessor, HardBreakProcessor, StrikethroughProcessor)
 
@@ -70,12 +70,14 @@ def _code_span(text: str, i: int) -> tuple[int, int | None]:
 def closes_what_it_opens(text: str) -> bool:
     """Whether `text` closes every code fence it opens, and every code span outside them."""
     body = text
-    if "```" in text or "~~~" in text or "\n    " in text:
+    if "```" in text or "~~~" in text:
+        # Only a fence at the top level can reach the next document (a container ends at the blank
+        # line before it), so a line scan is enough here; it errs on the side of 'open'.
         lines = text.split("\n")
-        code, left_open = code_lines(text)
-        if left_open:
+        fenced, fences = scan_fences(lines)
+        if fences and fences[-1][1] == -1:
             return False
-        body = "\n".join("" if index in code else line for index, line in enumerate(lines))
+        body = "\n".join("" if inside else line for line, inside in zip(lines, fenced))
     at = body.find("`")
     while at != -1:
         end = _code_span(body, at)[1]

@@ -59,6 +59,7 @@ _BARE_LINK = re.compile(r"(?<![\w/.@:+-])(?:(?:https?|ftp)://|www\.)[\w-]+(?:\.[
 # (GitHub's rule: the address ends in a letter, so 'react-scripts@3.3.0' is no address.)
 _EMAIL = re.compile(r"(?<![\w.+/-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[\w-]*[A-Za-z](?![\w@.-]*[\w@-])")
 _TRAILING_ENTITY = re.compile(r"&[A-Za-z0-9]+;$")
+_MAY_HOLD_A_LINK = re.compile(r"://|www\.|@", re.IGNORECASE)  # a quick test before the full patterns
 _NO_LINKS_INSIDE = {"a", "code", "pre", "kbd", "script", "style", "math"}
 
 
@@ -85,9 +86,9 @@ class BareLinkTreeprocessor(Treeprocessor):
         for child in list(element):
             if child.tag not in _NO_LINKS_INSIDE:
                 self._walk(child)
-            if child.tail and ("." in child.tail):
+            if child.tail and _MAY_HOLD_A_LINK.search(child.tail):
                 self._link(element, child, "tail")
-        if element.text and "." in element.text and element.tag not in _NO_LINKS_INSIDE:
+        if element.text and element.tag not in _NO_LINKS_INSIDE and _MAY_HOLD_A_LINK.search(element.text):
             self._link(element, None, "text")
 
     @staticmethod

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .errors import BuildFailed, ContentError, did_you_mean
-from .blocks import BlockReader, read_code
+from .blocks import scan_fences
 from .markup import MarkupError, render_inline, render_many, render_markdown
 from .model import Difficulty, Kind, Option, Question, slugify
 
@@ -40,17 +40,17 @@ def split_questions(body: str, body_line: int, path: Path) -> tuple[str, list[_R
     intro: list[str] = []
     questions: list[tuple[str, int, list[str]]] = []
     lines = body.split("\n")
-    code = read_code(body)
-    errors = _hidden_questions(lines, code, body_line, path)
-    if code.open_fence is not None and not errors:
-        fence, opened = code.open_fence
+    in_code, fences = scan_fences(lines)
+    errors = _hidden_questions(lines, in_code, fences, body_line, path)
+    unclosed = [(opened, fence) for opened, closed, _, fence in fences if closed == -1]
+    if unclosed and not errors:
+        opened, fence = unclosed[0]
         errors.append(ContentError(path, body_line + opened, "this code block is never closed",
                                    f"add a closing line '{fence}' after the code"))
     if errors:
         raise BuildFailed(errors)
-    code = code.code_lines
     for offset, line in enumerate(lines):
-        heading = None if offset in code else _QUESTION_HEADING.match(line)
+        heading = None if in_code[offset] else _QUESTION_HEADING.match(line)
         if heading is not None:
             questions.append((heading.group(1) or "", body_line + offset, []))
             continue
@@ -63,10 +63,11 @@ _FENCE_WITH_LANGUAGE = re.compile(r"^ {0,3}(?:`{3,}|~{3,})[ \t]*[^\s`]")
 _MARKDOWN_LANGUAGES = {"markdown", "md", "gfm", "mdx"}
 
 
-def _hidden_questions(lines: list[str], code: BlockReader, body_line: int, path: Path) -> list[ContentError]:
+def _hidden_questions(lines: list[str], in_code: list[bool], fences: list[tuple[int, int, str, str]],
+                      body_line: int, path: Path) -> list[ContentError]:
     """Question headings a stray fence swallows into code, and questions written as underlined headings."""
     errors = []
-    for opened, closed, language, fence in code.fences:
+    for opened, closed, language, fence in fences:
         if language.lower() in _MARKDOWN_LANGUAGES:
             continue  # an example of the format itself
         end = closed if closed != -1 else len(lines)
@@ -83,7 +84,7 @@ def _hidden_questions(lines: list[str], code: BlockReader, body_line: int, path:
                     "line if it is a stray fence; the question is lost until then"))
                 break
     for index, line in enumerate(lines[:-1]):
-        if index in code.code_lines or not _UNDERLINE.match(lines[index + 1]) or line.lstrip().startswith("#"):
+        if in_code[index] or not _UNDERLINE.match(lines[index + 1]) or line.lstrip().startswith("#"):
             continue
         if line.strip() and _names_a_difficulty(line.strip()) and (index == 0 or not lines[index - 1].strip()):
             errors.append(ContentError(
