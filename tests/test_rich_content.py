@@ -242,3 +242,12 @@ def test_a_language_that_is_not_a_tag_is_an_error(make_site, capsys):
     assert run_cli(root, "check") == 1
     assert ("content/nn/x.md:3: 'Arabic script' is not a language tag\n"
             "  hint: use a code such as en, fr, pt-BR, zh-Hans or ar (as in the HTML lang attribute)") in capsys.readouterr().err
+
+
+def test_footnotes_of_different_answers_get_ids_of_their_own(make_site):
+    answer = "A claim[^1].\n\n[^1]: Its source."
+    root = make_site({"content/nn/notes.md": f"---\ntitle: Notes\n---\n\n## One? [easy]\n\n{answer}\n\n"
+                                             f"## Two? [easy]\n\n{answer}\n"})
+    assert run_cli(root, "build") == 0
+    ids = [a["id"] for a in PageScan((root / "_site/nn/notes.html").read_text()).find("li") if a.get("id")]
+    assert ids == ["fn-q-one-1", "fn-q-two-1"]
