@@ -30,6 +30,7 @@ _ATX_HEADING = re.compile(r"#{1,6}(?:[ \t]|$)")
 _CLOSING_HASHES = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
 _TRAILING_HASHES = re.compile(r"\\?(#+)$")
 _SETEXT_UNDERLINE = re.compile(r"(?:=+|-+) *$")
+_DEEPEST = 40  # quotes and lists nested deeper than this are left to Python-Markdown as written
 _MAY_START_A_BLOCK = frozenset("`~<>-+*#_=|0123456789")  # a line starting otherwise is paragraph text
 _BLOCK_START = re.compile(r"^( *)(?:([-+*]|#+)(?= |$)|(>)|(\d+)([.)])(?= |$))")
 
@@ -123,6 +124,16 @@ def _table_row(line: str) -> str:
     return _CODE_SPAN.sub(lambda m: m.group(1) + m.group(2).replace("\\|", "|") + m.group(1), line)
 
 
+def _fence_after(fence: str | None, text: str) -> str | None:
+    """The fence open after a line of a container, given the one open before it (None: none)."""
+    stripped = text.lstrip(" ")
+    if fence is None:
+        match = _FENCE_OPEN.match(stripped) if _indent(text) < 4 else None
+        return match.group("fence") if match else None
+    closed = _indent(text) < 4 and stripped.startswith(fence) and not stripped.strip(fence[0]).strip(" \t")
+    return None if closed else fence
+
+
 def _marker_kind(marker: re.Match) -> str:
     """What must stay the same for items to share a list: the bullet, or the number's delimiter."""
     return marker.group("delimiter") if "number" in marker.groupdict() else marker.group("marker")
@@ -139,12 +150,21 @@ class BlockReader:
 
     def __init__(self, store: Callable[[str], str], highlight: Callable[[str, str], str], raw_html: bool,
                  lines: list[str] = (), written: dict[int, str] | None = None):
-        self.store, self.highlight, self.raw_html = store, highlight, raw_html
+        self._store, self.highlight, self.raw_html = store, highlight, raw_html
         self.lines, self.written = lines, written or {}  # the document's lines, and those whose tabs were expanded
         self.code_lines: set[int] = set()
+        self.placeholders: set[str] = set()
 
-    def blocks(self, lines: list[Line], in_item: bool = False) -> list[Line]:
+    def store(self, html: str) -> str:
+        """Keep finished HTML for Python-Markdown's output; the placeholder line that stands for it."""
+        placeholder = self._store(html)
+        self.placeholders.add(placeholder)
+        return placeholder
+
+    def blocks(self, lines: list[Line], in_item: bool = False, depth: int = 0) -> list[Line]:
         """Lines of one container -> lines Python-Markdown reads the same way as GitHub."""
+        if depth > _DEEPEST:
+            return list(lines)  # absurdly deep nesting: left to Python-Markdown as written
         out: list[Line] = []
         in_paragraph, paragraph_start = False, 0
         i, n = 0, len(lines)
@@ -177,14 +197,16 @@ class BlockReader:
             elif text.startswith(">"):
                 if in_paragraph:
                     out.append((origin, ""))
-                i = self._quote(lines, i, out)
+                i = self._quote(lines, i, out, depth)
                 in_paragraph = False
             elif (marker := _list_marker(text)) and not (in_paragraph and not self._interrupts(marker, text)):
                 if in_paragraph and not (in_item and len(out) == 1):
                     out.append((origin, ""))  # Python-Markdown would read the list as more of the paragraph
-                i = self._list(lines, i, out)
+                i = self._list(lines, i, out, depth)
                 in_paragraph = False
             elif text.startswith("#"):
+                if in_paragraph and _ATX_HEADING.match(text):
+                    out.append((origin, ""))  # (inside a list item Python-Markdown would keep it as text)
                 # Python-Markdown reads '#5' and '####### x' as headings and misses indented ones.
                 out.append((origin, _atx_heading(text) if _ATX_HEADING.match(text) else "\\" + line))
                 in_paragraph = not _ATX_HEADING.match(text)
@@ -193,8 +215,9 @@ class BlockReader:
                 # A heading underlined with = or -: Python-Markdown takes only a one-line one.
                 start = paragraph_start
                 title = " ".join(part.strip() for _, part in out[start:])
+                first = out[start][0] if start < len(out) else origin  # errors name the title's line
                 del out[start:]
-                out.extend([(origin, _atx_heading(("# " if text.startswith("=") else "## ") + title)), (origin, "")])
+                out.extend([(first, _atx_heading(("# " if text.startswith("=") else "## ") + title)), (origin, "")])
                 in_paragraph = False
                 i += 1
             elif _is_table_start(lines, i):
@@ -208,6 +231,8 @@ class BlockReader:
                 out.append((lines[i - 1][0], ""))
                 in_paragraph = False
             elif _THEMATIC_BREAK.match(text):
+                if in_paragraph:
+                    out.append((origin, ""))
                 out.extend([(origin, "***"), (origin, "")])  # not a heading's underline for the next line
                 in_paragraph = False
                 i += 1
@@ -248,7 +273,7 @@ class BlockReader:
     def _fence(self, lines: list[Line], i: int, indent: int, fence: re.Match, out: list[Line]) -> int:
         marks = fence.group("fence")
         language = fence.group("info").split()[0].strip("{}.") if fence.group("info").strip() else ""
-        closing = re.compile(rf"{re.escape(marks[0])}{{{len(marks)},}} *$")
+        closing = re.compile(rf"{re.escape(marks[0])}{{{len(marks)},}}[ \t]*$")
         code: list[str] = []
         self.code_lines.add(lines[i][0])
         j = i + 1
@@ -283,8 +308,9 @@ class BlockReader:
         self._placeholder(lines[i][0], filter_tags("\n".join(line for _, line in lines[i:j])), out)
         return j
 
-    def _quote(self, lines: list[Line], i: int, out: list[Line]) -> int:
+    def _quote(self, lines: list[Line], i: int, out: list[Line], depth: int) -> int:
         inner: list[Line] = []
+        fence = None  # the fence open inside the quote, if any (no lazy lines there)
         j = i
         while j < len(lines):
             origin, line = lines[j]
@@ -292,20 +318,21 @@ class BlockReader:
             if _indent(line) < 4 and text.startswith(">"):
                 content = text[1:]
                 inner.append((origin, content[1:] if content.startswith(" ") else content))
+                fence = _fence_after(fence, inner[-1][1])
             elif text and inner and inner[-1][1].strip() and (_indent(line) >= 4 or not _starts_block(text)) \
-                    and not self._in_code(inner) and _indent(inner[-1][1]) < 4:
+                    and fence is None and _indent(inner[-1][1]) < 4:
                 inner.append((origin, _lazy(line)))  # a lazy continuation line
             else:
                 break
             j += 1
-        out.extend((origin, "> " + text if text else ">") for origin, text in self.blocks(inner))
+        out.extend((origin, "> " + text if text else ">") for origin, text in self.blocks(inner, depth=depth + 1))
         out.append((lines[j - 1][0], ""))
         following = next((line for _, line in lines[j:] if line.strip()), "")
         if following.lstrip(" ").startswith(">") and _indent(following) < 4:
             out.extend([(lines[j - 1][0], self.store("")), (lines[j - 1][0], "")])  # two quotes, not one
         return j
 
-    def _list(self, lines: list[Line], i: int, out: list[Line]) -> int:
+    def _list(self, lines: list[Line], i: int, out: list[Line], depth: int) -> int:
         kind = _marker_kind(_list_marker(lines[i][1].lstrip(" ")))
         ordered = kind in ".)"
         items: list[tuple[int, str, list[Line]]] = []
@@ -329,7 +356,9 @@ class BlockReader:
                 loose = True
         start = items[0][1]
         for index, (origin, _, inner) in enumerate(items):
-            body = self.blocks(inner, in_item=True)
+            body = self.blocks(inner, in_item=True, depth=depth + 1)
+            if not loose:  # the blank lines around stored blocks would make Python-Markdown space the list out
+                body = [line for k, line in enumerate(body) if line[1] or not self._joinable(body, k)]
             while len(body) > 1 and not body[-1][1]:
                 body.pop()
             if index and loose:
@@ -341,12 +370,12 @@ class BlockReader:
                 # An empty item ('-' alone would underline a heading), or one that opens with code.
                 body[0:0] = [(origin, self.store("")), (origin, "")]
             out.append((origin, head + " " + body[0][1]))
-            first_block = True
+            first_block, opens_with_quote = True, body[0][1].startswith(">")
             for o, text in body[1:]:
                 first_block = first_block and bool(text)
-                # Python-Markdown keeps the indentation of lines that continue an item's first block
-                # (so '    > more' would stay text): only a nested list needs it there.
-                keep = not first_block or _list_marker(text.lstrip(" "))
+                # Python-Markdown keeps the indentation of lines that continue an item's first block,
+                # so a quote that opens the item goes on unindented ('    > more' would stay text).
+                keep = not (first_block and opens_with_quote and text.startswith(">"))
                 out.append((o, ("    " + text if keep else text) if text else ""))
             if any(not text for _, text in body[1:]) and index + 1 < len(items):
                 out.append((origin, ""))  # Python-Markdown would take the next item into this one
@@ -356,6 +385,13 @@ class BlockReader:
             # Python-Markdown would take what follows (code, or another kind of list) into this list.
             out.extend([(items[-1][0], self.store("")), (items[-1][0], "")])
         return i
+
+    def _joinable(self, body: list[Line], k: int) -> bool:
+        """Whether blank line k of a tight item only separates a stored block from plain text (or
+        another stored block), which Python-Markdown keeps apart without it."""
+        neighbours = [body[k + step][1] for step in (-1, 1) if 0 <= k + step < len(body)]
+        return any(text in self.placeholders for text in neighbours) and all(
+            text in self.placeholders or (text and text[0] not in _MAY_START_A_BLOCK) for text in neighbours)
 
     @staticmethod
     def _blank_between_blocks(inner: list[Line]) -> bool:
@@ -382,6 +418,7 @@ class BlockReader:
         else:
             width = indent + marker.end()
             inner = [(origin, after)]
+        fence = _fence_after(None, inner[0][1])  # the fence open inside the item, if any (no lazy lines there)
         j = i + 1
         while j < len(lines):
             o, text = lines[j]
@@ -391,8 +428,8 @@ class BlockReader:
                 inner.append((o, ""))
             elif _indent(text) >= width:
                 inner.append((o, text[width:]))
-            elif inner[-1][1].strip() and (_indent(text) >= 4 or not _starts_block(text.lstrip(" "))) \
-                    and not self._in_code(inner):
+                fence = _fence_after(fence, inner[-1][1])
+            elif inner[-1][1].strip() and (_indent(text) >= 4 or not _starts_block(text.lstrip(" "))) and fence is None:
                 inner.append((o, _lazy(text if _indent(text) >= 4 else text.lstrip(" "))))  # a lazy continuation
             else:
                 break
@@ -402,24 +439,7 @@ class BlockReader:
             j -= 1
         while j > i + 1 and not lines[j - 1][1].strip():
             j -= 1
-        return self._skip_blanks(lines, j), inner
-
-    @staticmethod
-    def _skip_blanks(lines: list[Line], j: int) -> int:
-        return j
-
-    @staticmethod
-    def _in_code(inner: list[Line]) -> bool:
-        """Whether the item's lines so far end inside an open fence (no lazy lines there)."""
-        fence = None
-        for _, text in inner:
-            stripped = text.lstrip(" ")
-            if fence is None:
-                match = _FENCE_OPEN.match(stripped) if _indent(text) < 4 else None
-                fence = match.group("fence") if match else None
-            elif stripped.startswith(fence) and not stripped.strip(fence[0]).strip():
-                fence = None
-        return fence is not None
+        return j, inner
 
 
 # A line's indentation and container markers, where tabs count to the next multiple of 4 columns.
@@ -457,32 +477,3 @@ def _drop_columns(line: str, columns: int) -> str:
         else:
             column += 1
     return ""
-
-
-_FENCE_LINE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
-
-
-def scan_fences(lines: list[str]) -> tuple[list[bool], list[tuple[int, int, str, str]]]:
-    """The fences of a document's top level, found by a quick line scan -> (for each line, whether it
-    belongs to one, fence lines included; each fence as (opening line, closing line or -1, language,
-    the fence)). A line at the start of a line can only be inside a top-level fence: what a list item
-    or quote holds is indented or marked."""
-    marks: list[bool] = []
-    fences: list[tuple[int, int, str, str]] = []
-    opened, fence, language = -1, "", ""
-    for index, line in enumerate(lines):
-        match = _FENCE_LINE.match(line) if "`" in line or "~" in line else None
-        if opened != -1:
-            marks.append(True)
-            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence) \
-                    and not match.group(2).strip():
-                fences.append((opened, index, language, fence))
-                opened = -1
-        else:
-            marks.append(bool(match) and not (match.group(1)[0] == "`" and "`" in match.group(2)))
-            if marks[-1]:
-                opened, fence = index, match.group(1)
-                language = match.group(2).split()[0].strip("{}.") if match.group(2).strip() else ""
-    if opened != -1:
-        fences.append((opened, -1, language, fence))
-    return marks, fences

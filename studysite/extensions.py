@@ -20,7 +20,7 @@ from pygments.formatters.html import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from .blocks import BlockReader, normalize_lines, scan_fences
+from .blocks import BlockReader, normalize_lines
 from .inlines import (COMPONENT_TAG, HTML_RE, STRIKETHROUGH, BareLinkTreeprocessor, ComponentTagProcessor,
                       FilteredHtmlInlineProcessor, HardBreakProcessor, StrikethroughProcessor)
 
@@ -65,6 +65,35 @@ def _code_span(text: str, i: int) -> tuple[int, int | None]:
     while close != -1 and text[close + run:close + run + 1] == "`":
         close = text.find("`" * run, close + run + 1)
     return run, None if close == -1 else close + run
+
+
+_FENCE_LINE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
+
+
+def scan_fences(lines: list[str]) -> tuple[list[bool], list[tuple[int, int, str, str]]]:
+    """The fences of a document's top level, found by a quick line scan -> (for each line, whether it
+    belongs to one, fence lines included; each fence as (opening line, closing line or -1, language,
+    the fence)). A line at the start of a line can only be inside a top-level fence: what a list item
+    or quote holds is indented or marked."""
+    marks: list[bool] = []
+    fences: list[tuple[int, int, str, str]] = []
+    opened, fence, language = -1, "", ""
+    for index, line in enumerate(lines):
+        match = _FENCE_LINE.match(line) if "`" in line or "~" in line else None
+        if opened != -1:
+            marks.append(True)
+            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence) \
+                    and not match.group(2).strip():
+                fences.append((opened, index, language, fence))
+                opened = -1
+        else:
+            marks.append(bool(match) and not (match.group(1)[0] == "`" and "`" in match.group(2)))
+            if marks[-1]:
+                opened, fence = index, match.group(1)
+                language = match.group(2).split()[0].strip("{}.") if match.group(2).strip() else ""
+    if opened != -1:
+        fences.append((opened, -1, language, fence))
+    return marks, fences
 
 
 def closes_what_it_opens(text: str) -> bool:

@@ -103,7 +103,8 @@ def _finish(html: str, source: str, raw_html: str) -> str:
 # unsafe to convert together: footnotes, link definitions and abbreviations reach across a whole
 # document (even from inside a list or a quote), and an HTML block left open is closed at its end.
 _SPLIT = "studysite-split-c41e8d"
-_DOCUMENT_WIDE = re.compile(r"^[ \t>]*(?:\[[^\]\n]+\]:|\*\[|<[a-zA-Z/!?])", re.MULTILINE)
+# (A definition may sit in a list item or a definition list, so '[x]:' and '*[' count anywhere.)
+_DOCUMENT_WIDE = re.compile(r"\[[^\]\n]+\]:|\*\[|^[ \t>]*<[a-zA-Z/!?]", re.MULTILINE)
 # Python-Markdown blanks a line of spaces only after a line break: not as a document's first line.
 _BLANK_FIRST_LINE = re.compile(r"[ \t]+(?:\n|$)")
 

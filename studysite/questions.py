@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .errors import BuildFailed, ContentError, did_you_mean
-from .blocks import scan_fences
+from .extensions import scan_fences
 from .markup import MarkupError, render_inline, render_many, render_markdown
 from .model import Difficulty, Kind, Option, Question, slugify
 

@@ -186,5 +186,5 @@ def _all(node: _Node, tag: str) -> list[_Node]:
 
 def structure(html: str) -> tuple:
     """HTML -> the normalised tree a reader sees (parsed as a browser parses it)."""
-    fragment = html5lib.parseFragment(html, treebuilder="etree", namespaceHTMLElements=False)
-    return tuple(_children(_from_element(fragment)))
+    document = html5lib.parse(html, treebuilder="etree", namespaceHTMLElements=False)
+    return tuple(_children(_from_element(document.find("body"))))  # (a fragment parse loses fostered content)
