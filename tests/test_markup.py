@@ -152,3 +152,15 @@ def test_answers_that_reach_beyond_themselves_are_converted_alone(unsafe):
     from studysite.markup import render_many
 
     assert render_many([TYPICAL_ANSWERS[0], unsafe], "allow") is None
+
+
+def test_definitions_inside_list_items_keep_answers_from_sharing_a_pass():
+    from studysite.markup import render_many
+
+    assert render_many(["- [foo]: https://example.org", "see [foo]"]) is None
+    assert render_many(["1. *[HTML]: markup", "HTML"]) is None
+
+
+def test_absurdly_deep_nesting_renders_without_a_crash():
+    assert "x" in render_markdown(">" * 500 + " x")
+    assert "y" in render_markdown("".join("  " * depth + "- y\n" for depth in range(300)))
