@@ -13,6 +13,7 @@ paragraph. extensions.BlockPreprocessor runs it on every document.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Callable
 
 from markdown import util
@@ -51,9 +52,15 @@ _HTML_BLOCK_TAGS = (
     "div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|h1|h2|h3|h4|h5|h6|head|header|hr|html|"
     "iframe|legend|li|link|main|menu|menuitem|nav|noframes|ol|optgroup|option|p|param|section|source|summary|"
     "table|tbody|td|tfoot|th|thead|title|tr|track|ul")
-_HTML_BLOCK_TAG = re.compile(rf"</?(?:{_HTML_BLOCK_TAGS})(?:\s|/?>|$)", re.IGNORECASE)
 _ATTRIBUTE = r"""\s+[A-Za-z_:][A-Za-z0-9_.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?"""
-_HTML_COMPLETE_TAG = re.compile(rf"(?:<[A-Za-z][A-Za-z0-9-]*(?:{_ATTRIBUTE})*\s*/?>|</[A-Za-z][A-Za-z0-9-]*\s*>)\s*$")
+
+
+@lru_cache(maxsize=None)
+def _html_tag_patterns() -> tuple[re.Pattern, re.Pattern]:
+    """A block tag's start (kind 6), and a whole tag alone on its line (kind 7): compiled when first
+    needed, as compiling them costs a no-op build more than anything else it imports."""
+    return (re.compile(rf"</?(?:{_HTML_BLOCK_TAGS})(?:\s|/?>|$)", re.IGNORECASE),
+            re.compile(rf"(?:<[A-Za-z][A-Za-z0-9-]*(?:{_ATTRIBUTE})*\s*/?>|</[A-Za-z][A-Za-z0-9-]*\s*>)\s*$"))
 _HTML_ENDS = {2: "-->", 3: "?>", 4: ">", 5: "]]>"}
 
 
@@ -71,9 +78,10 @@ def _html_block_kind(text: str, after_paragraph: bool) -> int:
         return 5
     if re.match(r"<![A-Za-z]", text):
         return 4
-    if _HTML_BLOCK_TAG.match(text):
+    block_tag, complete_tag = _html_tag_patterns()
+    if block_tag.match(text):
         return 6
-    if not after_paragraph and _HTML_COMPLETE_TAG.match(text) and not _HTML_RAW_TEXT.match(text.lstrip("</")):
+    if not after_paragraph and complete_tag.match(text) and not _HTML_RAW_TEXT.match(text.lstrip("</")):
         return 7
     return 0
 
