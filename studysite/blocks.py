@@ -132,8 +132,8 @@ def _table_row(line: str) -> str:
     return _CODE_SPAN.sub(lambda m: m.group(1) + m.group(2).replace("\\|", "|") + m.group(1), line)
 
 
-def _fence_after(fence: str | None, text: str) -> str | None:
-    """The fence open after a line of a container, given the one open before it (None: none)."""
+def fence_after(fence: str | None, text: str) -> str | None:
+    """The fence open after a line, given the one open before it (None: none)."""
     stripped = text.lstrip(" ")
     if fence is None:
         match = _FENCE_OPEN.match(stripped) if _indent(text) < 4 else None
@@ -326,7 +326,7 @@ class BlockReader:
             if _indent(line) < 4 and text.startswith(">"):
                 content = text[1:]
                 inner.append((origin, content[1:] if content.startswith(" ") else content))
-                fence = _fence_after(fence, inner[-1][1])
+                fence = fence_after(fence, inner[-1][1])
             elif text and inner and inner[-1][1].strip() and (_indent(line) >= 4 or not _starts_block(text)) \
                     and fence is None and _indent(inner[-1][1]) < 4:
                 inner.append((origin, _lazy(line)))  # a lazy continuation line
@@ -426,7 +426,7 @@ class BlockReader:
         else:
             width = indent + marker.end()
             inner = [(origin, after)]
-        fence = _fence_after(None, inner[0][1])  # the fence open inside the item, if any (no lazy lines there)
+        fence = fence_after(None, inner[0][1])  # the fence open inside the item, if any (no lazy lines there)
         j = i + 1
         while j < len(lines):
             o, text = lines[j]
@@ -436,7 +436,7 @@ class BlockReader:
                 inner.append((o, ""))
             elif _indent(text) >= width:
                 inner.append((o, text[width:]))
-                fence = _fence_after(fence, inner[-1][1])
+                fence = fence_after(fence, inner[-1][1])
             elif inner[-1][1].strip() and (_indent(text) >= 4 or not _starts_block(text.lstrip(" "))) and fence is None:
                 inner.append((o, _lazy(text if _indent(text) >= 4 else text.lstrip(" "))))  # a lazy continuation
             else:

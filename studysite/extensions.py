@@ -20,7 +20,7 @@ from pygments.formatters.html import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from .blocks import BlockReader, normalize_lines
+from .blocks import BlockReader, fence_after, normalize_lines
 from .inlines import (COMPONENT_TAG, HTML_RE, STRIKETHROUGH, BareLinkTreeprocessor, ComponentTagProcessor,
                       FilteredHtmlInlineProcessor, HardBreakProcessor, StrikethroughProcessor)
 
@@ -67,9 +67,6 @@ def _code_span(text: str, i: int) -> tuple[int, int | None]:
     return run, None if close == -1 else close + run
 
 
-_FENCE_LINE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
-
-
 def scan_fences(lines: list[str]) -> tuple[list[bool], list[tuple[int, int, str, str]]]:
     """The fences of a document's top level, found by a quick line scan -> (for each line, whether it
     belongs to one, fence lines included; each fence as (opening line, closing line or -1, language,
@@ -77,21 +74,17 @@ def scan_fences(lines: list[str]) -> tuple[list[bool], list[tuple[int, int, str,
     or quote holds is indented or marked."""
     marks: list[bool] = []
     fences: list[tuple[int, int, str, str]] = []
-    opened, fence, language = -1, "", ""
+    fence, opened, language = None, -1, ""
     for index, line in enumerate(lines):
-        match = _FENCE_LINE.match(line) if "`" in line or "~" in line else None
-        if opened != -1:
-            marks.append(True)
-            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence) \
-                    and not match.group(2).strip():
-                fences.append((opened, index, language, fence))
-                opened = -1
-        else:
-            marks.append(bool(match) and not (match.group(1)[0] == "`" and "`" in match.group(2)))
-            if marks[-1]:
-                opened, fence = index, match.group(1)
-                language = match.group(2).split()[0].strip("{}.") if match.group(2).strip() else ""
-    if opened != -1:
+        after = fence_after(fence, line) if fence or "`" in line or "~" in line else None
+        marks.append(bool(fence or after))
+        if fence is None and after:
+            opened, info = index, line.lstrip(" ")[len(after):]
+            language = info.split()[0].strip("{}.") if info.strip() else ""
+        elif fence and after is None:
+            fences.append((opened, index, language, fence))
+        fence = after
+    if fence:
         fences.append((opened, -1, language, fence))
     return marks, fences
 
@@ -356,7 +349,7 @@ _PRE = re.compile(r"<pre(?=[\s>])(?![^>]*\btabindex=)")
 # --- GitHub's block structure (studysite/blocks.py) in Python-Markdown ---------------------------
 
 class BlockPreprocessor(Preprocessor):
-    """Rewrites a document's blocks as GitHub reads them (see the module's docstring)."""
+    """Rewrites a document's blocks as GitHub reads them (see studysite/blocks.py)."""
 
     def __init__(self, md: Markdown, raw_html: bool, highlight: Callable[[str, str], str]):
         super().__init__(md)
@@ -366,21 +359,13 @@ class BlockPreprocessor(Preprocessor):
         self.code_lines: set[int] = set()
 
     def run(self, lines: list[str]) -> list[str]:
-        self.raw_blocks = set()
         lines, written = normalize_lines(lines)
-        reader = BlockReader(self._store, self._highlight, self.raw_html, lines, written)
+        reader = BlockReader(self.md.htmlStash.store, self.highlight, self.raw_html, lines, written)
         result = reader.blocks(list(enumerate(lines)))
+        self.raw_blocks = reader.placeholders
         self.origins = [origin for origin, _ in result]
         self.code_lines = reader.code_lines
         return [text for _, text in result]
-
-    def _store(self, html: str) -> str:
-        placeholder = self.md.htmlStash.store(html)
-        self.raw_blocks.add(placeholder)
-        return placeholder
-
-    def _highlight(self, code: str, language: str) -> str:
-        return self.highlight(code, language)
 
 
 class RawBlockPostprocessor(Postprocessor):
