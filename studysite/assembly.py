@@ -9,7 +9,7 @@ from typing import Callable
 
 from .assets import CheckedPage
 from .discovery import Discovery
-from .errors import BuildFailed, ContentError, command_name
+from .errors import BuildFailed, ContentError, command_name, relative_to_cwd
 from .model import Category, Kind, Page, Site, SiteConfig, Subject, Tag, slugify, sort_key
 from .pages import kind_of_stem
 
@@ -20,6 +20,8 @@ def assemble_site(config: SiteConfig, discovery: Discovery, pages: list[Page], a
     """Cross-page work on parsed pages: links, subjects, related subjects, tags; raise BuildFailed on errors."""
     shown_root = discovery.sources[0].shown.parent.parent if discovery.sources else Path("content")
     errors += _url_clashes(pages)
+    if config.raw_html != "allow":
+        errors += _active_pictures(assets)
     warnings: list[ContentError] = []
     by_category: dict[str, list[Page]] = {}
     for page in pages:
@@ -121,6 +123,20 @@ def resolve_related(categories: list[Category], errors: list[ContentError]) -> l
             subjects.append(Subject(subject.key, subject.pages, tuple(related)))
         resolved.append(replace(category, subjects=tuple(subjects)))
     return resolved
+
+
+def _active_pictures(assets: dict[str, Path]) -> list[ContentError]:
+    """Under escape and sanitize, no SVG file may run script: opened on its own, it runs on the site's origin."""
+    from .assets import svg_problem
+
+    errors = []
+    for output_path, source in assets.items():
+        if output_path.lower().endswith(".svg") and (problem := svg_problem(source)):
+            errors.append(ContentError(relative_to_cwd(source), None, f"this SVG file could run script: {problem}",
+                                       "remove the script and event handlers (an editor's 'plain SVG' or 'optimized "
+                                       "SVG' export does), or convert the picture to PNG; raw_html: allow in "
+                                       "site.yml lets an author's SVG run script"))
+    return errors
 
 
 def _url_clashes(pages: list[Page]) -> list[ContentError]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from .containment import is_event_handler, is_script_url
 from .errors import ContentError
 from .model import Page
 
@@ -89,6 +90,32 @@ def _svg_size(text: str) -> tuple[int, int] | None:
         return round(float(sizes[0].group(1))), round(float(sizes[1].group(1)))  # type: ignore[union-attr]
     box = re.search(r'viewBox="\s*[-\d.]+[\s,]+[-\d.]+[\s,]+([\d.]+)[\s,]+([\d.]+)\s*"', root.group(0))
     return (round(float(box.group(1))), round(float(box.group(2)))) if box else None
+
+
+# SVG elements that run script or embed a document of their own.
+_SVG_ACTIVE_ELEMENTS = frozenset({"script", "foreignobject", "iframe", "embed", "object", "handler", "listener"})
+
+
+def svg_problem(path: Path) -> str | None:
+    """Why an SVG file could run script when opened on the site's origin, or None when it cannot."""
+    import xml.etree.ElementTree as etree  # (only sites with SVG files pay for it)
+
+    try:
+        # expat expands no external entity and caps internal expansion (no "billion laughs").
+        root = etree.parse(path).getroot()
+    except (etree.ParseError, OSError, ValueError) as exc:
+        return f"it is not well-formed XML ({exc}), and a browser may run part of it"
+    for element in root.iter():
+        tag = str(element.tag).rpartition("}")[2].lower()
+        if tag in _SVG_ACTIVE_ELEMENTS:
+            return f"it has a <{tag}> element"
+        for name, value in element.attrib.items():
+            local = name.rpartition("}")[2].lower()
+            if is_event_handler(local):
+                return f"it has an event handler ({local}=...)"
+            if is_script_url(value, "href"):  # in href, or set there by <animate>/<set> values
+                return f"it has a script URL in {local}=..."
+    return None
 
 
 @dataclass(frozen=True)

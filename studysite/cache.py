@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
 import pickle
+import secrets
 import sys
 import threading
 from dataclasses import dataclass, field
@@ -39,6 +41,60 @@ def cache_version() -> tuple:
         except metadata.PackageNotFoundError:
             libraries.append("?")
     return (__version__, code.hexdigest(), *libraries, sys.version_info[:2])
+
+
+# A cache file starts with this line and a keyed digest of the rest. Pickle can run code, so a file
+# is unpickled only when its digest was made with this user's own key, which lives outside every
+# project: a cache committed to a repository, or planted in one, is never read (it is just no cache).
+CACHE_HEADER = b"studysite-cache 2\n"
+DIGEST_SIZE = 32
+
+
+def _key_file() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "studysite" / "cache-key"
+
+
+@lru_cache(maxsize=1)
+def cache_key() -> bytes:
+    """This user's secret for signing caches: made once, readable by the user alone. Where it cannot be
+    kept (no writable home), a key for this process only, so caches then last one run (the dev server)."""
+    path = _key_file()
+    try:
+        key = path.read_bytes()
+        if len(key) >= 32:
+            return key
+    except OSError:
+        pass
+    key = secrets.token_bytes(32)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".cache-key.{os.getpid()}")
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(key)
+        os.replace(temporary, path)
+    except OSError:
+        pass
+    return key
+
+
+def _digest(payload: bytes) -> bytes:
+    return hashlib.blake2b(payload, key=cache_key(), digest_size=DIGEST_SIZE).digest()
+
+
+def sign(payload: bytes) -> bytes:
+    """A cache file's bytes: the header, the keyed digest, the pickled payload."""
+    return CACHE_HEADER + _digest(payload) + payload
+
+
+def verified_payload(data: bytes) -> bytes | None:
+    """The pickled payload of a cache file made with this user's key, else None."""
+    if not data.startswith(CACHE_HEADER):
+        return None
+    digest = data[len(CACHE_HEADER):len(CACHE_HEADER) + DIGEST_SIZE]
+    payload = data[len(CACHE_HEADER) + DIGEST_SIZE:]
+    return payload if hmac.compare_digest(digest, _digest(payload)) else None
 
 
 @dataclass
@@ -94,15 +150,18 @@ class BuildCache:
 
     def _read(self, path: Path, kind: type):
         """A cache file, or a fresh empty one when it is missing, damaged or from another version."""
-        if not path.exists():
+        if not path.is_file():  # (a folder or a pipe in its place is no cache either)
             return kind()
         try:
-            with path.open("rb") as file:
-                value = pickle.load(file)
+            payload = verified_payload(path.read_bytes())
+            if payload is None:
+                raise ValueError("not signed by this user's key: damaged, copied or planted")
+            value = pickle.loads(payload)
             if not isinstance(value, kind):
                 raise TypeError(f"not a {kind.__name__}")
         except Exception as exc:  # any damage at all: the cache is only ever an optimisation
-            self.notes.append(f"note: the build cache in {CACHE_DIR}/ could not be read ({type(exc).__name__}); "
+            reason = str(exc) if isinstance(exc, ValueError) else type(exc).__name__
+            self.notes.append(f"note: the build cache in {CACHE_DIR}/ could not be read ({reason}); "
                               "building everything")
             return kind()
         if value.version != cache_version() or value.project != self.project.key:
@@ -125,8 +184,7 @@ class BuildCache:
 
         def dump(value, path: Path) -> None:
             temporary = path.with_suffix(f".{os.getpid()}.tmp")
-            with temporary.open("wb") as file:
-                pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
+            temporary.write_bytes(sign(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)))
             os.replace(temporary, path)
 
         def write() -> None:

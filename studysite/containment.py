@@ -1,4 +1,4 @@
-"""Keep one answer's raw HTML inside its own card.
+"""Keep one answer's raw HTML inside its own card, and script out of every field in every mode.
 
 Under `raw_html: allow` an answer may hold any HTML, and a browser reads a page as one document:
 a stray `</div>` closes the card around the answer, an unclosed `<b>` bolds every card after it,
@@ -12,9 +12,12 @@ attribute the fragment uses, so nothing is sanitized away but what could not sta
 
 from __future__ import annotations
 
+import html
 import re
+import xml.etree.ElementTree as etree
 
 import nh3
+from markdown.treeprocessors import Treeprocessor
 
 _TAG = re.compile(r"</?([A-Za-z][\w:-]*)([^>]*)>?")
 _ATTRIBUTE = re.compile(r"([^\s\"'>/=]+)\s*(?:=|(?=[\s/>]|$))")
@@ -24,6 +27,45 @@ _SCHEME = re.compile(r"\b([A-Za-z][A-Za-z0-9+.-]*):")
 # <noscript> holds text or markup depending on whether the reader runs scripts: its content stays text.
 _PAGE_TAGS = frozenset({"html", "head", "body", "base", "frame", "frameset", "script", "style", "noscript"})
 _SCRIPT_SCHEMES = frozenset({"javascript", "vbscript", "data"})
+# Attributes whose value a browser loads or follows: a script URL there runs on a click or a load.
+URL_ATTRIBUTES = frozenset({"href", "src", "xlink:href", "action", "formaction", "poster", "background", "cite",
+                            "data", "srcset", "ping", "lowsrc", "dynsrc"})
+# What browsers drop from a URL before reading its scheme: tabs and line breaks anywhere, and
+# control characters and spaces around it.
+_IGNORED_IN_URL = re.compile(r"[\t\n\r]")
+_URL_SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):")
+# Images only display: a data: picture in an <img> runs nothing (an SVG picture there runs no script).
+_DATA_PICTURE = re.compile(r"data:image/(?:png|jpe?g|gif|webp|avif|bmp|svg\+xml)[;,]")
+
+
+def is_script_url(value: str, attribute: str = "href") -> bool:
+    """Whether a URL attribute would run script or open a document of its own: javascript:, vbscript:,
+    data: (but a data: picture in an <img> src), read as a browser reads them (entities, tabs, case)."""
+    url = _IGNORED_IN_URL.sub("", html.unescape(value)).strip("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c"
+                                                              "\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18"
+                                                              "\x19\x1a\x1b\x1c\x1d\x1e\x1f ").lower()
+    scheme = _URL_SCHEME.match(url)
+    if scheme is None or scheme.group(1) not in _SCRIPT_SCHEMES:
+        return False
+    return not (attribute == "src" and _DATA_PICTURE.match(url))
+
+
+def is_event_handler(attribute: str) -> bool:
+    """onclick, onfocus, ...: attributes that run script."""
+    return attribute.lower().startswith("on")
+
+
+class SafeAttributesTreeprocessor(Treeprocessor):
+    """Markdown's own elements, in every raw_html mode: no script URL in a link or image (inline,
+    reference or attribute-list written), and no event handler from an attribute list ({: onclick=...})."""
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            if not element.attrib:
+                continue
+            for name, value in list(element.attrib.items()):
+                if is_event_handler(name) or (name.lower() in URL_ATTRIBUTES and is_script_url(value, name.lower())):
+                    del element.attrib[name]
 
 
 def contain_html(fragment: str) -> str:

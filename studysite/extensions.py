@@ -21,6 +21,7 @@ from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from .blocks import BlockReader, fence_after, normalize_lines
+from .containment import URL_ATTRIBUTES, SafeAttributesTreeprocessor, is_event_handler, is_script_url
 from .inlines import (COMPONENT_TAG, HTML_RE, STRIKETHROUGH, BareLinkTreeprocessor, ComponentTagProcessor,
                       FilteredHtmlInlineProcessor, HardBreakProcessor, StrikethroughProcessor)
 
@@ -41,10 +42,13 @@ _UNKNOWN_COMMAND = re.compile(r"<m[io]>\\([A-Za-z]+)</m[io]>")
 
 def latex_to_mathml(latex: str, display: bool) -> str:
     """LaTeX -> MathML, with the source kept as an annotation (search reads it); ValueError if unsupported."""
+    _check_braces(latex)
     try:
-        mathml = latex2mathml.converter.convert(latex, display="block" if display else "inline")
+        element = latex2mathml.converter.convert_to_element(latex, display="block" if display else "inline")
     except Exception as exc:  # latex2mathml raises a zoo of its own and built-in exceptions
-        raise ValueError(f"cannot read this formula ({type(exc).__name__}{': ' + str(exc) if str(exc) else ''})") from None
+        raise ValueError(_formula_problem(exc)) from None
+    _check_arguments(element)
+    mathml = _serialize_mathml(element)
     unknown = _UNKNOWN_COMMAND.search(mathml)
     if unknown:
         raise ValueError(f"unsupported LaTeX command \\{unknown.group(1)}")
@@ -53,6 +57,77 @@ def latex_to_mathml(latex: str, display: bool) -> str:
         return mathml
     annotation = f'<annotation encoding="application/x-tex">{html.escape(latex.strip(), quote=False)}</annotation>'
     return f"{match.group(1)}<semantics><mrow>{match.group(2)}</mrow>{annotation}</semantics>{match.group(3)}"
+
+
+def _check_braces(latex: str) -> None:
+    """A formula's braces must pair up: latex2mathml quietly renders '\\frac{a' as half a fraction."""
+    depth = 0
+    at = 0
+    while at < len(latex):
+        char = latex[at]
+        if char == "\\":
+            at += 2  # '\\{' is a literal brace, '\\\\' a line break
+            continue
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth < 0:
+                raise ValueError("cannot read this formula: a '}' closes a brace that was never opened")
+        at += 1
+    if depth:
+        raise ValueError(f"cannot read this formula: {depth} '{{' {'is' if depth == 1 else 'are'} never closed")
+
+
+# Elements that take an exact number of arguments, and the command an author writes for each.
+_ARGUMENTS = {"mfrac": (2, "\\frac"), "msqrt": (None, "\\sqrt"), "mroot": (2, "\\sqrt[n]"),
+              "msup": (2, "^"), "msub": (2, "_"), "msubsup": (3, "_ and ^"), "mover": (2, "\\overset"),
+              "munder": (2, "\\underset"), "munderover": (3, "\\underset and \\overset")}
+
+
+def _check_arguments(element: etree.Element) -> None:
+    for node in element.iter():
+        count, command = _ARGUMENTS.get(node.tag, (None, ""))
+        if count is not None and len(node) != count:
+            raise ValueError(f"cannot read this formula: {command} is missing {'an argument' if count - len(node) == 1 else 'arguments'}")
+
+
+# latex2mathml writes symbols as character references ('&#x02264;') in its text: those stay references.
+_ESCAPED_CHARACTER_REFERENCE = re.compile(r"&amp;(#x[0-9A-Fa-f]{1,6};|#[0-9]{1,7};)")
+
+
+def _serialize_mathml(element: etree.Element) -> str:
+    """MathML as markup with the formula's own text escaped: latex2mathml's own serializer un-escapes
+    everything, so that '\\text{<img onerror=...>}' would become a real element."""
+    for node in element.iter():
+        for name, value in list(node.attrib.items()):
+            if is_event_handler(name) or (name in URL_ATTRIBUTES and is_script_url(value, name)):
+                del node.attrib[name]
+    return _ESCAPED_CHARACTER_REFERENCE.sub(r"&\1", etree.tostring(element, encoding="unicode"))
+
+
+# Exception names of latex2mathml (MissingEndError ...) said in words, for an author who never saw its code.
+_FORMULA_PROBLEMS = {
+    "MissingEndError": "a \\begin{...} has no matching \\end{...}",
+    "MissingSuperScriptOrSubscriptError": "a ^ or _ has nothing after it",
+    "DoubleSuperscriptsError": "two ^ in a row: write x^{ab} or {x^a}^b",
+    "DoubleSubscriptsError": "two _ in a row: write x_{ab} or {x_a}_b",
+    "ExtraLeftOrMissingRightError": "a \\left has no matching \\right",
+    "InvalidAlignmentError": "the column alignment of an array is not valid",
+    "InvalidStyleForGenfracError": "\\genfrac has a style that is not 0 to 3",
+    "InvalidWidthError": "a width is not a length such as 2em",
+    "NoAvailableTokensError": "a command has nothing after it where it needs an argument",
+    "DenominatorNotFoundError": "\\frac needs two arguments in braces: \\frac{a}{b}",
+    "NumeratorNotFoundError": "\\frac needs two arguments in braces: \\frac{a}{b}",
+}
+
+
+def _formula_problem(exc: Exception) -> str:
+    """What latex2mathml's exception means, in the words of a formula's author."""
+    explained = _FORMULA_PROBLEMS.get(type(exc).__name__)
+    if explained is None:
+        explained = "a brace, command or environment is not complete"
+    return f"cannot read this formula: {explained}"
 
 
 _BACKTICKS = re.compile(r"`+")
@@ -411,3 +486,4 @@ class StudysiteExtension(Extension):
         md.treeprocessors.register(BareLinkTreeprocessor(md), "studysite-bare-links", 6)
         md.treeprocessors.register(_BlockTreeprocessor(md), "studysite-blocks", 5)
         md.postprocessors.register(_FocusableCodePostprocessor(md), "studysite-focusable-code", 5)
+        md.treeprocessors.register(SafeAttributesTreeprocessor(md), "studysite-safe-attributes", 1)

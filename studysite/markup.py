@@ -11,7 +11,7 @@ import nh3
 from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.toc import slugify_unicode
 
-from .containment import contain_html
+from .containment import SafeAttributesTreeprocessor, contain_html
 from .extensions import MarkupError, StudysiteExtension, closes_what_it_opens, code_formatter
 from .model import TocEntry
 
@@ -56,6 +56,7 @@ def _drop_raw_html(converter: markdown.Markdown) -> None:
 
 _text_converter = markdown.Markdown(output_format="html")
 _drop_raw_html(_text_converter)
+_text_converter.treeprocessors.register(SafeAttributesTreeprocessor(_text_converter), "studysite-safe-attributes", 1)
 
 # Tags and attributes kept by 'sanitize': Markdown's output, MathML, details, and our own markup.
 _MATHML_TAGS = {"math", "semantics", "annotation", "mrow", "mi", "mo", "mn", "ms", "mtext", "mspace", "msup",

@@ -126,6 +126,29 @@ def test_a_damaged_cache_is_ignored_and_said(project, capsys, damage):
     assert tree(project / "_site") == expected
 
 
+class _Planted:
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (Path.touch, (self.marker,))
+
+
+def test_a_planted_cache_runs_no_code(project, capsys):
+    """A repository may commit its cache: a pickle is unpickled only when signed with this user's key."""
+    run_cli(project, "build")
+    expected = tree(project / "_site")
+    marker = project.parent / "ran"
+    for name in ("state.pickle", "manifest.pickle"):
+        (project / ".studysite-cache" / name).write_bytes(pickle.dumps(_Planted(marker)))
+    edit(project, "content/nn/beta.md", "Beta answer.", "Beta answer.")
+    capsys.readouterr()
+    assert run_cli(project, "build") == 0
+    assert not marker.exists()
+    assert "not signed by this user's key" in capsys.readouterr().err
+    assert tree(project / "_site") == expected
+
+
 def test_a_cache_from_another_version_is_not_used(project, monkeypatch):
     run_cli(project, "build")
     from studysite import cache

@@ -164,3 +164,60 @@ def test_definitions_inside_list_items_keep_answers_from_sharing_a_pass():
 def test_absurdly_deep_nesting_renders_without_a_crash():
     assert "x" in render_markdown(">" * 500 + " x")
     assert "y" in render_markdown("".join("  " * depth + "- y\n" for depth in range(300)))
+
+
+SCRIPT_LINKS = ["[x](javascript:alert(1))", "[x](JaVaScRiPt:alert(1))", "[x](java&#x09;script:alert(1))",
+                "[x](  javascript:alert(1))", "[x](<javascript:alert(1)>)", "[x][r]\n\n[r]: javascript:alert(1)",
+                "[x](vbscript:msgbox)", "[x](data:text/html,<script>alert(1)</script>)", "![i](javascript:alert(1))",
+                "[x](https://example.com){: href='javascript:alert(1)' }"]
+
+
+@pytest.mark.parametrize("mode", ["allow", "escape", "sanitize"])
+@pytest.mark.parametrize("text", SCRIPT_LINKS)
+def test_no_script_url_in_any_mode(mode, text):
+    import html as html_module
+    import re
+
+    rendered = render_markdown(text, mode)
+    for value in re.findall(r'(?:href|src)="([^"]*)"', rendered):
+        plain = re.sub(r"[\t\n\r ]", "", html_module.unescape(value)).lower()
+        assert not plain.startswith(("javascript:", "vbscript:", "data:")), rendered
+
+
+@pytest.mark.parametrize("mode", ["allow", "escape", "sanitize"])
+@pytest.mark.parametrize("attributes", ["autofocus onfocus=alert(1)", 'onclick="alert(1)"', "ONMOUSEOVER=alert(1)"])
+def test_attribute_lists_never_add_event_handlers(mode, attributes):
+    rendered = render_markdown(f"Para\n{{: {attributes} }}\n\n[link](x.html){{: {attributes} }}", mode)
+    assert " on" not in rendered.lower(), rendered
+
+
+def test_data_pictures_stay_images():
+    assert 'src="data:image/png;base64,iVBO"' in render_markdown("![dot](data:image/png;base64,iVBO)", "escape")
+
+
+@pytest.mark.parametrize("mode", ["allow", "escape", "sanitize"])
+@pytest.mark.parametrize("formula", [r"$\text{<img/src/onerror=alert(1)>}$", r"$$\text{<svg/onload=alert(1)>}$$",
+                                     r"$\href{javascript:alert(1)}{x}$", r'$\color{red" onclick="alert(1)}{x}$'])
+def test_formulas_never_make_elements_or_handlers(mode, formula):
+    import html5lib
+
+    rendered = render_markdown(formula, mode)
+    elements = list(html5lib.parse(rendered, namespaceHTMLElements=False).iter())
+    assert not {element.tag.rpartition("}")[2] for element in elements} & {"img", "svg", "script"}, rendered
+    for element in elements:
+        assert not any(name.startswith("on") or "javascript:" in value for name, value in element.attrib.items())
+
+
+def test_formula_text_keeps_symbols_and_escapes_markup():
+    rendered = render_markdown(r"$\text{a < b & c} \le \mathbb{R}$")
+    assert "<mtext>a&nbsp;&lt;&nbsp;b&nbsp;&amp;&nbsp;c</mtext><mo>≤</mo><mi>ℝ</mi>" in rendered
+
+
+@pytest.mark.parametrize("formula, problem", [
+    (r"$\frac{a$", "'{' is never closed"), (r"$a}$", "'}' closes a brace that was never opened"),
+    (r"$\frac{a}$", "\\frac is missing an argument"), (r"$x^$", "a ^ or _ has nothing after it"),
+])
+def test_broken_formulas_are_errors_in_plain_words(formula, problem):
+    with pytest.raises(MarkupError) as caught:
+        render_markdown(f"Text\n\n{formula}")
+    assert problem in caught.value.message and "Error" not in caught.value.message
