@@ -22,7 +22,7 @@ def assemble_site(config: SiteConfig, discovery: Discovery, pages: list[Page], a
     errors += _url_clashes(pages)
     if config.raw_html != "allow":
         errors += _active_pictures(assets)
-    warnings: list[ContentError] = []
+    warnings: list[ContentError] = list(discovery.warnings)
     by_category: dict[str, list[Page]] = {}
     for page in pages:
         checked = check(page)

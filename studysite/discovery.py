@@ -21,6 +21,7 @@ class Discovery:
     categories: tuple[Category, ...]  # without pages yet
     sources: tuple[Source, ...]
     errors: tuple[ContentError, ...]
+    warnings: tuple[ContentError, ...] = ()
 
 
 def discover_content(content_dir: Path, listing: ContentListing) -> Discovery:
@@ -64,4 +65,4 @@ def discover_content(content_dir: Path, listing: ContentListing) -> Discovery:
                                            f"move it to {shown_folder / path.name}"))
             else:
                 sources.append(Source(path, shown, category.slug, category.difficulty))
-    return Discovery(tuple(categories), tuple(sources), tuple(errors))
+    return Discovery(tuple(categories), tuple(sources), tuple(errors), listing.warnings)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import stat
 from enum import Enum
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,12 +20,49 @@ FRONT_MATTER_EXAMPLE = "start the file with '---', then 'title: Your title', the
 # --- YAML -------------------------------------------------------------------------------
 
 class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """PyYAML's safe loader, but a key given twice is an error instead of a silent overwrite."""
+    """PyYAML's safe loader, stricter: a key given twice is an error instead of a silent overwrite, a
+    value its tag cannot read (`!!int first`) is an error at its line, and only plain data tags."""
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        if node.tag not in _PLAIN_TAGS:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"the YAML tag '{_short_tag(node.tag)}' is not allowed here", node.start_mark)
+        try:
+            return super().construct_object(node, deep=deep)
+        except yaml.YAMLError:
+            raise
+        except (ValueError, TypeError, IndexError, AttributeError, OverflowError, KeyError):
+            # PyYAML's own constructors fail this way on '!!float' with nothing, '!!timestamp yesterday'...
+            value = node.value if isinstance(node.value, str) else "..."
+            raise yaml.constructor.ConstructorError(
+                None, None, f"'{quote_value(value)}' cannot be read as {_short_tag(node.tag)}", node.start_mark) from None
+
+
+# Tags that make plain data: text, numbers, true/false, null, lists, mappings (and the merge key
+# '<<', which shares a mapping's keys). Dates stay text-like values a field then refuses by name.
+_PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in
+                        ("str", "int", "float", "bool", "null", "seq", "map", "merge", "timestamp"))
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+# Aliases share one value however often they are used, but a value's text and a message quoting it
+# are as long as the whole expansion: a 12-line "billion laughs" would make gigabytes.
+MAX_YAML_VALUES = 10_000
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
+
+
+def quote_value(value: Any, limit: int = 60) -> str:
+    """A value as a message quotes it: its text, cut to `limit` characters."""
+    text = value if isinstance(value, str) else repr(value)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def _construct_unique_mapping(loader: Any, node: yaml.MappingNode, deep: bool = False) -> dict:
     seen: set[Any] = set()
     for key_node, _ in node.value:
+        if key_node.tag == _MERGE_TAG:
+            continue  # '<<: *base' shares base's keys, which the line's own keys may override
         key = loader.construct_object(key_node, deep=deep)
         try:
             duplicate = key in seen
@@ -33,7 +71,7 @@ def _construct_unique_mapping(loader: Any, node: yaml.MappingNode, deep: bool = 
             break
         if duplicate:
             raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key '{key}'", key_node.start_mark
+                None, None, f"duplicate key '{quote_value(key)}'", key_node.start_mark
             )
     return loader.construct_mapping(node, deep=deep)
 
@@ -43,15 +81,51 @@ _StrictLoader.add_constructor(
 )
 
 
+def _expanded_size(root: yaml.Node) -> int:
+    """How many values the document holds with every alias expanded (stops counting past the limit)."""
+    sizes: dict[int, int] = {}
+
+    def size(node: yaml.Node) -> int:
+        known = sizes.get(id(node))
+        if known is not None:
+            return known
+        sizes[id(node)] = 1  # (a node inside itself: counted once)
+        if isinstance(node, yaml.SequenceNode):
+            total = 1 + sum(size(child) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total = 1 + sum(size(key) + size(value) for key, value in node.value)
+        else:
+            total = 1
+        sizes[id(node)] = total = min(total, MAX_YAML_VALUES + 1)
+        return total
+
+    return size(root)
+
+
 def load_yaml(text: str, path: Path, first_line: int) -> dict:
     """Parse a YAML mapping; `first_line` is the file line where `text` starts (1-based)."""
+    loader = _StrictLoader(text)
     try:
-        data = yaml.load(text, Loader=_StrictLoader)
+        node = loader.get_single_node()
+        if node is not None and _expanded_size(node) > MAX_YAML_VALUES:
+            raise ContentError(path, first_line, f"the YAML aliases (*name) expand to more than {MAX_YAML_VALUES:,} values",
+                               "write the values out; front matter has no need of aliases that repeat aliases")
+        data = None if node is None else loader.construct_document(node)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        context = getattr(exc, "context", None) or ""
+        # An unclosed quote fails where the text ends: point at where the quote opens.
+        marks = ("context_mark", "problem_mark") if "quoted scalar" in context else ("problem_mark", "context_mark")
+        mark = getattr(exc, marks[0], None) or getattr(exc, marks[1], None)
         line = first_line + mark.line if mark is not None else first_line
         problem = getattr(exc, "problem", None) or str(exc)
-        raise ContentError(path, line, f"invalid YAML: {problem}", _yaml_hint(problem)) from None
+        if "quoted scalar" in context:
+            problem = "a quoted value is never closed"
+        raise ContentError(path, line, f"invalid YAML: {_yaml_problem(problem)}", _yaml_hint(problem)) from None
+    except RecursionError:
+        raise ContentError(path, first_line, "the YAML is nested too deeply",
+                           "front matter needs a few levels of lists and mappings at most") from None
+    finally:
+        loader.dispose()
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -60,13 +134,25 @@ def load_yaml(text: str, path: Path, first_line: int) -> dict:
     return data
 
 
+def _yaml_problem(problem: str) -> str:
+    if "found character '\\t'" in problem or "tab character" in problem:
+        return "a tab character, which YAML does not allow for indentation"
+    return problem
+
+
 def _yaml_hint(problem: str) -> str:
     if "duplicate key" in problem:
         return "remove one of the two lines; each key may appear once"
     if "tab" in problem:
         return "indent with spaces; YAML does not allow tabs"
+    if "is not allowed here" in problem:
+        return "remove the tag (the word starting with '!'); front matter holds text, numbers, lists and mappings"
+    if "cannot be read as" in problem:
+        return "remove the tag (the word starting with '!!') or give a value of that type"
     if "mapping values are not allowed" in problem:
         return "a value that contains ': ' must be quoted, for example title: \"Q: A\""
+    if "quoted value is never closed" in problem:
+        return "the quote opened on this line has no closing quote: close it on the same line"
     return "check quoting and indentation on this line; values with ':' or '#' need quotes"
 
 
@@ -108,14 +194,26 @@ def _describe(value: Any) -> str:
     return kinds.get(type(value), type(value).__name__)
 
 
+# Control characters (a NUL, an escape) are invisible in an editor and invalid in a page.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _clean_text(field: Field, value: str) -> str:
+    control = _CONTROL.search(value)
+    if control:
+        raise field.error(f"'{field.key}' holds the control character U+{ord(control.group()):04X}, which a page cannot show",
+                          "delete it (in YAML, a \\0 or \\x.. escape inside double quotes makes one)")
+    return value.strip()
+
+
 def as_text(field: Field) -> str:
     if isinstance(field.value, str):
-        return field.value.strip()
+        return _clean_text(field, field.value)
     if field.value is None:
         return ""
-    quoted = field.raw.strip("'\"") or "..."
+    quoted = quote_value(field.raw.strip("'\"")) or "..."
     raise field.error(
-        f"'{field.key}' must be text, but YAML read {field.raw or field.value!r} as "
+        f"'{field.key}' must be text, but YAML read '{quote_value(field.raw or field.value)}' as "
         f"{_describe(field.value)}",
         f"put the value in quotes: {field.key}: \"{quoted}\"",
     )
@@ -135,11 +233,12 @@ def as_text_list(field: Field, allow_comma_string: bool) -> tuple[str, ...]:
     for item in value:
         if not isinstance(item, str):
             raise field.error(
-                f"'{field.key}' has an item that is not text: YAML read it as {item!r}",
+                f"'{field.key}' has an item that is not text: YAML read it as {quote_value(item)}",
                 f"quote every item of '{field.key}', for example [\"no\", \"yes\"]",
             )
-        if item.strip() and item.strip() not in items:
-            items.append(item.strip())
+        item = _clean_text(field, item)
+        if item and item not in items:
+            items.append(item)
     return tuple(items)
 
 
@@ -152,7 +251,7 @@ def convert_title(field: Field) -> str:
 
 def _convert_order(field: Field) -> int:
     if isinstance(field.value, bool) or not isinstance(field.value, int):
-        raise field.error(f"'order' must be a whole number, not {field.raw or field.value!r}",
+        raise field.error(f"'order' must be a whole number, not '{quote_value(field.raw or field.value)}'",
                           "for example order: 2 (lower numbers come first)")
     return field.value
 
@@ -160,7 +259,7 @@ def _convert_order(field: Field) -> int:
 def _convert_slug(field: Field) -> str:
     slug = as_text(field)
     if not re.fullmatch(r"[\w][\w-]*", slug):
-        raise field.error(f"'slug' {slug!r} is not a valid file name",
+        raise field.error(f"'slug' '{quote_value(slug)}' is not a valid file name",
                           "use letters, digits and hyphens only, for example slug: my-topic")
     return slug
 
@@ -239,25 +338,46 @@ MAX_FILE_BYTES = 2 * 1024 * 1024  # far beyond any topic; past it, a file is alm
 def read_text(path: Path, shown: Path) -> str:
     """Read a UTF-8 text file (BOM and CRLF allowed) or raise a ContentError saying why not."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ContentError(shown, None, f"the file is {size / 2**20:.1f} MB, more than a topic file should be",
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a pipe would wait for a writer forever, a device never end
+            raise ContentError(shown, None, "this is not a regular file (a folder, a pipe or a device)",
+                               "replace it with a text file, or remove it")
+        if info.st_size > MAX_FILE_BYTES:
+            raise ContentError(shown, None, f"the file is {info.st_size / 2**20:.1f} MB, more than a topic file should be",
                                f"split it into several topics of under {MAX_FILE_BYTES // 2**20} MB each")
-        data = path.read_bytes()
+        with path.open("rb") as file:
+            data = file.read(MAX_FILE_BYTES + 1)  # (a file that grows while read is cut there)
     except OSError as exc:
         raise ContentError(shown, None, f"cannot read the file: {exc.strerror or exc}",
                            "check that it exists and that you may read it (a broken or looping link?)") from None
-    if b"\0" in data:
-        raise ContentError(shown, None, "this is not a text file",
-                           "content/ holds Markdown files; move binary files elsewhere")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:  # UTF-16 with its byte-order mark, as some Windows editors save: the text is clear
+            return _lines(data.decode("utf-16"))
+        except UnicodeDecodeError:
+            pass
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
+        if b"\0" in data:
+            raise ContentError(shown, None, "this is not a text file",
+                               "content/ holds Markdown files; move binary files elsewhere") from None
         line = data[: exc.start].count(b"\n") + 1
         raise ContentError(shown, line, "the file is not valid UTF-8",
                            "save the file with UTF-8 encoding in your editor") from None
+    if "\0" in text:
+        if text.count("\0") * 4 > len(text):  # every other byte: UTF-16 without its byte-order mark
+            raise ContentError(shown, None, "the file is UTF-16 text without a byte-order mark",
+                               "save it as UTF-8 in your editor")
+        line = text[: text.index("\0")].count("\n") + 1
+        raise ContentError(shown, line, "this line has a NUL character (byte 0), which text never holds",
+                           "delete it: editors show it as ^@, \\0 or a box; it often comes from a copy out of a PDF "
+                           "or a binary file")
+    return _lines(text)
+
+
+def _lines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -272,9 +392,22 @@ def split_front_matter(text: str, path: Path) -> tuple[str, int, str, int]:
                            FRONT_MATTER_EXAMPLE)
     for index in range(1, len(lines)):
         if lines[index].rstrip() in ("---", "..."):
+            if lines[index].rstrip() == "..." and _more_front_matter(lines, index + 1):
+                raise ContentError(path, index + 1, "'...' ends the front matter here, but more of it follows",
+                                   "delete this line: the front matter ends at the line with just '---'")
             return "\n".join(lines[1:index]), 2, "\n".join(lines[index + 1:]), index + 2
     raise ContentError(path, 1, "the front matter is not closed",
                        "add a line with just '---' after the last front matter key")
+
+
+def _more_front_matter(lines: list[str], start: int) -> bool:
+    """Whether 'key: value' lines run on from `start` to a '---' line: the front matter goes on there."""
+    for line in lines[start:]:
+        if line.rstrip() == "---":
+            return True
+        if not line.strip() or not re.match(r"\s*(?:[\w-]+\s*:|- |#)", line):
+            return False
+    return False
 
 
 def item_lines(yaml_text: str, first_line: int, key: str, items: tuple[str, ...]) -> tuple[tuple[str, int], ...]:

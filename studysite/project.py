@@ -66,6 +66,7 @@ class ContentListing:
 
     names: tuple[str, ...]  # as strings: the no-op check lists every file on every run, Path objects cost
     errors: tuple[ContentError, ...]
+    warnings: tuple[ContentError, ...] = ()  # special files (pipes, devices), skipped
 
     @property
     def files(self) -> tuple[Path, ...]:
@@ -79,17 +80,24 @@ def list_content(content_dir: Path, allowed: tuple[Path, ...] = ()) -> ContentLi
     - a symbolic link, to a file or a folder, counts only when it leads to a file or folder inside
       the content folder or one of the `allowed` folders (the project); a link that leads outside
       them, nowhere, or in a loop is an error naming the link, so nothing outside is published;
-    - a folder is listed once, however many links lead to it.
+    - a folder is listed once, however many links lead to it;
+    - a special file (a pipe, a socket, a device) is skipped with a warning: reading one could wait
+      forever or never end.
     """
     root = content_dir.resolve()
     inside = (root, *(folder.resolve() for folder in allowed))
     shown_root = relative_to_cwd(content_dir)
     names: list[str] = []
     errors: list[ContentError] = []
+    warnings: list[ContentError] = []
     seen_folders = {str(root)}
 
-    def refuse(path: str, message: str, hint: str) -> None:
-        errors.append(ContentError(shown_root / Path(path).relative_to(content_dir), None, message, hint))
+    def refuse(path: str, message: str, hint: str, into: list[ContentError] = errors) -> None:
+        into.append(ContentError(shown_root / Path(path).relative_to(content_dir), None, message, hint))
+
+    def skip_special(path: str) -> None:
+        refuse(path, "this is not a regular file (a pipe, a socket or a device), so it is skipped",
+               "remove it from the content folder", warnings)
 
     def target_of(link: str) -> Path | None:
         try:
@@ -125,6 +133,8 @@ def list_content(content_dir: Path, allowed: tuple[Path, ...] = ()) -> ContentLi
                     walk(entry.path, str(target))
                 elif target.is_file():
                     names.append(entry.path)
+                else:
+                    skip_special(entry.path)
             elif entry.is_dir(follow_symlinks=False):
                 inner = os.path.join(real, entry.name)
                 if inner not in seen_folders:  # (reached through a link already)
@@ -132,10 +142,12 @@ def list_content(content_dir: Path, allowed: tuple[Path, ...] = ()) -> ContentLi
                     walk(entry.path, inner)
             elif entry.is_file(follow_symlinks=False):
                 names.append(entry.path)
+            else:
+                skip_special(entry.path)
 
     if content_dir.is_dir():
         walk(str(content_dir), str(root))
-    return ContentListing(tuple(names), tuple(errors))
+    return ContentListing(tuple(names), tuple(errors), tuple(warnings))
 
 
 def scan_inputs(project: Project) -> dict[str, tuple[int, int]]:

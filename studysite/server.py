@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import gc
 import json
+import os
 import socket
 import sys
 import threading
@@ -15,6 +16,7 @@ from pathlib import Path
 from .builder import Builder
 from .project import Project
 from .errors import BuildFailed, UsageError, format_report
+from .output import check_output_dir
 
 # Saves that arrive together (an editor's write-and-rename, a git checkout) make one rebuild.
 QUIET_SECONDS = 0.03
@@ -23,6 +25,8 @@ PORT_ATTEMPTS = 10
 # livereload's reload "path" that names changed pages, for the dev client (devclient.js) to update in place.
 PAGES_PREFIX = "studysite:"
 EVERYTHING = "*"
+# Where an open page asks which build is current (a hidden name: no site has such a file).
+BUILD_PATH = ".studysite/build"
 
 
 def reload_path(changed: tuple[str, ...], recovered: bool) -> str:
@@ -44,6 +48,8 @@ class Rebuilder:
         self.verb = verb
         self.error: str | None = None
         self.builds = 0
+        # What the browsers were last told about: a page served at an older generation is stale.
+        self.generation = 0
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._first_event = 0.0
@@ -91,6 +97,7 @@ class Rebuilder:
             if result.up_to_date and before is None:
                 return  # an editor's stray event: nothing to show
             # First, so the browsers need not wait for the terminal or the cache.
+            self.generation += 1
             self.on_done(reload_path(result.written.changed, recovered=before is not None))
             print(result.summary(self.builder.project.output, verb=self.verb), flush=True)
             self.builder.cache.save(background=True)
@@ -101,8 +108,14 @@ class Rebuilder:
     def _failed(self, report: str) -> None:
         """Every open page shows `report` (the last good site stays on disk), and so does the terminal."""
         self.error = report
+        self.generation += 1
         self.on_done(EVERYTHING)
         print(report, file=sys.stderr, flush=True)
+
+
+def is_within(path: str, folder: str) -> bool:
+    """Whether `path` is `folder` or inside it (not merely a longer name: '/a/content2' is not in '/a/content')."""
+    return path == folder or path.startswith(folder.rstrip("/\\") + os.sep)
 
 
 def error_page(report: str) -> bytes:
@@ -138,6 +151,7 @@ def serve(project: Project, host: str = "127.0.0.1", port: int = 8000) -> int:
     from livereload.handlers import LiveReloadHandler, StaticFileHandler
     from livereload.watcher import Watcher
     from tornado.ioloop import IOLoop
+    from tornado.web import HTTPError
     from watchdog.events import FileSystemEventHandler
     from watchdog.observers import Observer
 
@@ -147,6 +161,7 @@ def serve(project: Project, host: str = "127.0.0.1", port: int = 8000) -> int:
               f"  hint: stop the other server or pass --port with a free port", file=sys.stderr)
         return 1
     builder = Builder(project)
+    check_output_dir(project.output, project.sources)  # never serve a folder the build refuses to write
     try:
         result = builder.build()
         builder.cache.save()
@@ -175,26 +190,37 @@ def serve(project: Project, host: str = "127.0.0.1", port: int = 8000) -> int:
     rebuilder = Rebuilder(builder, reload_browsers)
     rebuilder.error = first_error
 
-    dev_client = b"<script>" + (Path(__file__).parent / "devclient.js").read_bytes() + b"</script>\n"
+    dev_client = (Path(__file__).parent / "devclient.js").read_bytes()
+
+    def with_dev_client(page: bytes) -> bytes:
+        """The page with the dev client, which learns the build it shows (to catch up on a save made
+        before its live connection was up)."""
+        script = b"<script id=\"studysite-dev\">window.studysiteBuild = %d;\n%s</script>\n" % (rebuilder.generation, dev_client)
+        return page.replace(b"</head>", script + b"</head>", 1)
 
     class DevFileHandler(StaticFileHandler):
         """Serves the site with the dev client in every page, or the build error while there is one."""
 
         def get(self, path: str, include_body: bool = True):
+            if "\0" in path:  # (the file system cannot even look such a name up)
+                raise HTTPError(400)
+            if path == BUILD_PATH:
+                self.set_header("Cache-Control", "no-store")
+                return self.finish({"build": rebuilder.generation})
             if not include_body or not (not path or path.endswith((".html", "/"))):
                 return super().get(path, include_body)
             self.set_header("Content-Type", "text/html; charset=utf-8")
             self.set_header("Cache-Control", "no-store")
             if rebuilder.error:
                 self.set_status(500)
-                return self.finish(error_page(rebuilder.error))
+                return self.finish(with_dev_client(error_page(rebuilder.error)))
             # The same checks as any file (inside the site, index.html for folders), then read here.
             self.path = self.parse_url_path(path)
             self.absolute_path = self.validate_absolute_path(self.root, self.get_absolute_path(self.root, self.path))
             if self.absolute_path is None:
                 return None  # redirected to the folder's URL with its slash
             page = Path(self.absolute_path).read_bytes()
-            return self.finish(page.replace(b"</head>", dev_client + b"</head>", 1))
+            return self.finish(with_dev_client(page))
 
         def set_extra_headers(self, path: str) -> None:
             if "v" not in self.request.arguments:
@@ -204,17 +230,18 @@ def serve(project: Project, host: str = "127.0.0.1", port: int = 8000) -> int:
     output_dir = str(project.output.resolve())
     watched = sorted({project.content.resolve(), *(f.resolve() for f in (*project.templates, *project.static))},
                      key=lambda folder: -len(str(folder)))
+    project_root = project.root.resolve()
 
     class SourceEvents(FileSystemEventHandler):
         def on_any_event(self, event) -> None:
             if event.event_type in ("opened", "closed_no_write"):
                 return
             path = str(getattr(event, "dest_path", "") or event.src_path)
-            if path.startswith(output_dir) or path.endswith(("~", ".swp", ".tmp")):
+            if is_within(path, output_dir) or path.endswith(("~", ".swp", ".tmp")):
                 return  # our own output, and editors' temporary files
             # Hidden files count from the watched folder down: a project may itself sit in ~/.local/...
-            inside = next((path[len(str(f)):] for f in watched if path.startswith(str(f))), path)
-            if "/." in inside:
+            folder = next((f for f in (*watched, project_root) if is_within(path, str(f))), None)
+            if folder is None or "/." in path[len(str(folder)):].replace("\\", "/"):
                 return
             rebuilder.notify(path)
 

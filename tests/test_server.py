@@ -168,3 +168,38 @@ def test_an_unexpected_failure_is_reported_and_the_rebuilder_keeps_going(capsys)
     rebuilder.notify("content/nn/a.md")  # the next save is still built
     wait_for(lambda: len(told) == 2, seconds=5)
     assert "a.md:3: a real mistake" in rebuilder.error
+
+
+def test_a_project_inside_a_hidden_folder_rebuilds_on_save(make_site, tmp_path):
+    hidden = tmp_path / ".local" / "share"
+    hidden.mkdir(parents=True)
+    root = make_site()
+    moved = hidden / "notes"
+    root.rename(moved)
+    with serving(moved) as (port, _):
+        (moved / "site.yml").write_text("title: Hidden Notes\n")
+        wait_for(lambda: "Hidden Notes" in get(port, PAGE)[1], seconds=5)
+        topic = moved / "content/nn/gradients.md"
+        topic.write_text(topic.read_text().replace("Gradients shrink", "Gradients shrink (seen)"))
+        wait_for(lambda: "(seen)" in get(port, PAGE)[1], seconds=5)
+
+
+def test_a_nul_in_a_request_is_a_bad_request(make_site):
+    root = make_site()
+    with serving(root) as (port, lines):
+        assert get(port, "/%00")[0] == 400
+        assert get(port, "/nn/%00.html")[0] == 400
+    assert not any("Traceback" in line for line in lines)
+
+
+def test_serve_never_serves_a_folder_the_build_refuses(make_site, tmp_path):
+    root = make_site()
+    foreign = tmp_path / "home"
+    foreign.mkdir()
+    (foreign / "secret.txt").write_text("private")
+    port = free_port()
+    for output in (foreign, foreign / "secret.txt"):
+        result = subprocess.run([sys.executable, str(REPO / "build.py"), "serve", "--root", str(root), "--port", str(port),
+                                 "--output", str(output)], capture_output=True, text=True, timeout=30)
+        assert result.returncode == 1 and "hint:" in result.stderr and "Traceback" not in result.stderr, result.stderr
+    assert sorted(p.name for p in foreign.iterdir()) == ["secret.txt"]

@@ -133,3 +133,35 @@ def test_build_errors_show_in_the_page_and_go_away(page: Page, make_site):
         topic.write_text(good.replace("Gradients shrink", "Gradients shrink (fixed)"))
         expect(page.locator("article.card").first).to_be_visible(timeout=5000)
         expect(page.locator("main")).to_contain_text("(fixed)")
+
+
+def test_recovering_from_a_build_error_keeps_the_readers_place(page: Page, make_site):
+    root = make_site({"content/nn/long.md": "---\ntitle: Long\n---\n\n## Long? [easy]\n\n" + LONG_ANSWER + "\n"})
+    topic = root / "content/nn/long.md"
+    with dev_server(root) as origin:
+        open_live(page, f"{origin}/nn/long.html")
+        page.evaluate("window.scrollTo(0, 900)")
+        good = topic.read_text()
+        topic.write_text(good.replace("[easy]", "[eazy]"))
+        expect(page.get_by_role("heading", name="The site did not build")).to_be_visible(timeout=5000)
+        topic.write_text(good.replace("Paragraph 59", "Paragraph 59 (fixed)"))
+        expect(page.locator("main")).to_contain_text("(fixed)", timeout=5000)
+        page.wait_for_function("window.scrollY > 0", timeout=5000)
+        assert abs(page.evaluate("window.scrollY") - 900) < 5, "the reader lost their place"
+
+
+def test_a_save_made_before_the_live_connection_is_up_still_shows(page: Page, make_site):
+    root = make_site()
+    topic = root / "content/nn/gradients.md"
+    with dev_server(root) as origin:
+        wait_for(lambda: urllib.request.urlopen(f"{origin}/nn/gradients.html", timeout=5).status == 200, seconds=20)
+        held: list = []
+        # Hold livereload.js back until the save below is built: the page connects only afterwards.
+        page.route("**/livereload.js*", lambda route: held.append(route))
+        page.goto(f"{origin}/nn/gradients.html", wait_until="domcontentloaded")
+        wait_for(lambda: held, seconds=10)
+        topic.write_text(topic.read_text().replace("Gradients shrink", "Gradients shrink (saved early)"))
+        wait_for(lambda: "(saved early)" in urllib.request.urlopen(f"{origin}/nn/gradients.html", timeout=5).read().decode())
+        assert "(saved early)" not in page.locator("main").inner_text()
+        held[0].continue_()
+        expect(page.locator("main")).to_contain_text("(saved early)", timeout=5000)
