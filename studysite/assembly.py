@@ -42,7 +42,7 @@ def assemble_site(config: SiteConfig, discovery: Discovery, pages: list[Page], a
                                    f"add a file with '{command_name()} new <category>/<topic>'"))
     categories = resolve_related(categories, errors)
     if errors:
-        raise BuildFailed(errors)
+        raise BuildFailed(errors, warnings)
     categories.sort(key=lambda c: sort_key(c.order, c.title))
     return Site(config=config, categories=tuple(categories), tags=collect_tags(categories),
                 assets=tuple(sorted(assets.items())), warnings=tuple(warnings), links_fingerprint=links_fingerprint)

@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlsplit
 
 from .containment import is_event_handler, is_script_url
 from .errors import ContentError
-from .model import Page
+from .model import Page, slugify
 
 # Links that leave the site or stay on the page need no checking.
 _EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//|#)", re.IGNORECASE)
@@ -22,15 +22,17 @@ _ALT = re.compile(r'\salt="([^"]*)"', re.IGNORECASE)
 
 
 def find_assets(content_dir: Path, files: Iterable[Path]) -> dict[str, Path]:
-    """Every non-Markdown file inside a category folder, by its output path (same place in the site);
-    `files` is the content folder's listing (project.list_content)."""
+    """Every non-Markdown file inside a category folder, by its output path: the same place in the
+    site, in the category's own folder ('Deep Learning/img/k.png' -> 'deep-learning/img/k.png', beside
+    the category's pages); `files` is the content folder's listing (project.list_content)."""
     assets = {}
     prefix = len(str(content_dir).rstrip("/")) + 1
     for source in sorted(files):
         relative = str(source)[prefix:]
         if "/" in relative and source.suffix != ".md" and source.name != "_category.yml" \
                 and "/." not in "/" + relative:
-            assets[relative] = source
+            folder, _, rest = relative.partition("/")
+            assets[f"{slugify(folder) or folder}/{rest}"] = source
     return assets
 
 

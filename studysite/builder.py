@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import time
@@ -9,11 +10,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cache import BuildCache
-from .errors import BuildFailed, relative_to_cwd
-from .output import MemoryOutput, Staging, WriteStats, check_output_dir, prepare_output
+from .cache import BuildCache, build_lock
+from .errors import BuildFailed, plural, relative_to_cwd, warning_count
+from .output import MARKER, MemoryOutput, Staging, WriteStats, check_output_dir
 from .parallel import Workers
-from .project import Project, file_stat, list_content, scan_inputs
+from .project import Project, file_stat, input_stat, list_content, list_public, scan_inputs
 from .theme import THEME_PREFIX
 
 # Parsing and rendering pull in Markdown, Pygments, Jinja and friends: imported only when a build has
@@ -39,24 +40,21 @@ class BuildResult:
     written: WriteStats
     site: Site | None = None  # None when nothing had changed and nothing was loaded
     rendered: int = 0
+    warnings: tuple[ContentError, ...] = ()  # the site's, and the output folder's (also when up to date)
 
     @property
     def up_to_date(self) -> bool:
         return self.site is None
 
     def summary(self, output: Path, verb: str = "Built") -> str:
-        """'Built 36 pages (6 topics, 63 questions) in 0.41 s -> _site/ (36 written, 0 unchanged, 0 removed)'."""
+        """'Built 36 pages (6 topics, 63 questions) in 0.41 s -> _site/ (36 written, 0 unchanged, 0 removed), no warnings'."""
         if self.up_to_date:
             verb = "Up to date:"
         stats = self.written
         return (f"{verb} {plural(self.pages, 'page')} ({plural(self.topics, 'topic')}, "
                 f"{plural(self.questions, 'question')}) in {self.seconds:.2f} s -> {relative_to_cwd(output)}/"
-                f" ({stats.written} written, {stats.unchanged} unchanged, {stats.removed} removed)")
-
-
-def plural(count: int, noun: str) -> str:
-    """'1 topic', '2 topics'."""
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+                f" ({stats.written} written, {stats.unchanged} unchanged, {stats.removed} removed), "
+                f"{warning_count(len(self.warnings))}")
 
 
 def _hash_files(folder: Path) -> str:
@@ -65,6 +63,42 @@ def _hash_files(folder: Path) -> str:
         if path.is_file():
             digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+def _write_problem(output: Path, exc: OSError) -> ContentError:
+    """What keeps a build from writing, said at the output folder."""
+    from .errors import ContentError
+
+    where = f" ({relative_to_cwd(Path(exc.filename))})" if exc.filename else ""
+    hints = {errno.ENOSPC: "free some space on the disk (the new site is made beside the old one before it replaces it)",
+             errno.EDQUOT: "free some space within your disk quota",
+             errno.EACCES: "make the output folder and the folder around it writable, or choose another --output",
+             errno.EPERM: "make the output folder and the folder around it writable, or choose another --output",
+             errno.EROFS: "the disk is read-only: choose an --output on a writable disk"}
+    return ContentError(relative_to_cwd(output), None, f"cannot write the site: {exc.strerror or exc}{where}",
+                        hints.get(exc.errno, "fix the problem and build again (with --clean if it persists); the site was "
+                                               "left as it was"))
+
+
+def _gone(output: Path, path: str) -> ContentError:
+    """A warning for a file someone put in the output folder by hand, which the new site does not have."""
+    from .errors import ContentError
+
+    return ContentError(relative_to_cwd(output / path), None, "this file was not made by studysite, so the new site does "
+                        "not have it", "put files that belong at the top of the site (CNAME, robots.txt, a favicon) "
+                        "in public/ beside site.yml: every build publishes them")
+
+
+def _refuse_clashes(site: Site, generated: set[str]) -> None:
+    """A file of content/ or public/ may not take the place of one the site makes (a page, index.html)."""
+    from .errors import ContentError
+
+    clashes = [ContentError(relative_to_cwd(source), None, f"this file would replace the site's own {path}",
+                            "rename the file: the site makes that file itself (a page, a category's index.html, "
+                            "the home page, a static file)")
+               for path, source in site.assets if path in generated]
+    if clashes:
+        raise BuildFailed(clashes)
 
 
 class Builder:
@@ -107,26 +141,33 @@ class Builder:
         output = str(self.project.output)  # strings: Path joins would cost more than the stats, per file
         return all(file_stat(os.path.join(output, path)) == stat for path, stat in self.cache.manifest.written.items())
 
-    def load(self, inputs: dict[str, tuple[int, int]] | None = None) -> tuple[Site, dict[str, bytes], str]:
+    def load(self, inputs: dict[str, tuple[int, int, int]] | None = None) -> tuple[Site, dict[str, bytes], str]:
         """Discover, parse (what changed), assemble and validate: the Site, the static files and a render key."""
         from .config import load_config
-        from .theme import read_static
+        from .errors import ContentError
+        from .project import read_static
 
         static_files = read_static(self.project.static)
         config = load_config(self.project.config_file, static_files)
         discovery, assets = self._discover(inputs)
+        public = list_public(self.project)
+        if public.keys() & assets.keys():
+            raise BuildFailed([ContentError(relative_to_cwd(public[path]), None, f"this file and {relative_to_cwd(assets[path])} "
+                                            f"both become {path}", "rename or remove one of them")
+                               for path in sorted(public.keys() & assets.keys())])
+        assets = {**assets, **public}
         pages, errors = self._parse(discovery, config, inputs)
         site = self._assemble(config, discovery, pages, assets, errors)  # raises BuildFailed with every error
         return site, static_files, self._render_key(config, static_files)
 
     def _parse(self, discovery: Discovery, config: SiteConfig,
-               inputs: dict[str, tuple[int, int]] | None) -> tuple[list[Page], list[ContentError]]:
+               inputs: dict[str, tuple[int, int, int]] | None) -> tuple[list[Page], list[ContentError]]:
         """Every content file as a Page: parsed again only when the file, the raw-HTML mode or the
         default difficulty changed."""
         from .model import Page
 
         state = self.cache.state
-        stat_of = (lambda path: inputs.get(str(path))) if inputs is not None else file_stat
+        stat_of = (lambda path: inputs.get(str(path))) if inputs is not None else input_stat
         errors = list(discovery.errors)
         raw_html = config.raw_html
         sources = [replace(s, difficulty=s.difficulty or config.difficulty) if config.difficulty else s
@@ -174,7 +215,7 @@ class Builder:
         templates = [_hash_files(folder) for folder in self.project.templates]
         return hashlib.sha1(repr((templates, config, asset_versions(static_files))).encode()).hexdigest()
 
-    def _discover(self, inputs: dict[str, tuple[int, int]] | None) -> tuple[Discovery, dict[str, Path]]:
+    def _discover(self, inputs: dict[str, tuple[int, int, int]] | None) -> tuple[Discovery, dict[str, Path]]:
         """Categories, content files and assets; unchanged while no content file is added, removed or renamed."""
         from .assets import find_assets
         from .discovery import discover_content
@@ -202,9 +243,11 @@ class Builder:
         to_render = [item for item in plan if state.fingerprints.get(item.path) != fingerprints[item.path]
                      or item.path not in written or file_stat(os.path.join(out, item.path)) != written[item.path]]
         extras: dict[str, bytes] = {**static_files, ".nojekyll": b""}
-        current = {item.path for item in plan} | set(extras) | {SEARCH_INDEX} | {path for path, _ in site.assets}
+        generated = {item.path for item in plan} | set(extras) | {SEARCH_INDEX}
+        _refuse_clashes(site, generated)
+        current = generated | {path for path, _ in site.assets}
         if isinstance(staging, Staging):
-            prepare_output(output, current)
+            staging.prepare(current)
         self.workers.render(site, self.env, to_render, static_files, staging)
         self.rendered = len(to_render)
         # Outputs this build did not even look at keep their recorded size and time.
@@ -213,7 +256,7 @@ class Builder:
             staging.stage(path, data)
         for path, source in site.assets:
             # Images can be large: copy one only when it or its copy changed.
-            if self.cache.manifest.inputs.get(str(source)) == file_stat(source) and path in written \
+            if self.cache.manifest.inputs.get(str(source)) == input_stat(source) and path in written \
                     and file_stat(output / path) == written[path]:
                 self.untouched.add(path)
             else:
@@ -231,35 +274,43 @@ class Builder:
 
     def build(self) -> BuildResult:
         """Bring the output folder up to date; a failed build raises BuildFailed and writes nothing."""
-        with self.cache.lock:
+        project = self.project
+        check_output_dir(project.output, project.sources, project.source_folders)  # (before the lock makes a file)
+        with self.cache.lock, build_lock(project.cache_dir):
             return self._build()
 
     def _build(self) -> BuildResult:
         started = time.perf_counter()
-        check_output_dir(self.project.output, self.project.sources)
         inputs = scan_inputs(self.project)
         if self._nothing_changed(inputs):
             pages, topics, questions = self.cache.manifest.counts
             return BuildResult(pages, topics, questions, time.perf_counter() - started,
-                               WriteStats(0, len(self.cache.manifest.written), 0))
+                               WriteStats(0, len(self.cache.manifest.written), 0), warnings=self.cache.manifest.warnings)
         self.cache.stamped_state()
         site, static_files, render_key = self.load(inputs)  # discover, parse, assemble and validate
-        staging = Staging(self.project.output)  # before anything creates the folder: a failure takes it back
+        staging = Staging(self.project.output)
         try:
             current, fingerprints = self.render(site, static_files, render_key, staging)  # plan, render
             written = staging.commit(current)  # write, in one step
+        except OSError as exc:  # a full disk, a read-only folder: the site stays as it was
+            staging.discard()
+            raise BuildFailed([_write_problem(self.project.output, exc)]) from None
         except BaseException:
             staging.discard()  # nothing of a failed build reaches the site
             raise
+        made_before = set(self.cache.manifest.written)
+        foreign = sorted(path for path in set(staging.live_files) - made_before - current - {MARKER}
+                         if not path.rpartition("/")[2].startswith(".")) if made_before else []  # (hidden: leftovers)
+        warnings = (*site.warnings, *(_gone(self.project.output, path) for path in foreign))
         html_pages = self._remember(inputs, current, fingerprints, site)
         return BuildResult(html_pages, len(site.pages), site.question_count, time.perf_counter() - started,
-                           written, site, rendered=self.rendered)
+                           written, site, rendered=self.rendered, warnings=warnings)
 
-    def _nothing_changed(self, inputs: dict[str, tuple[int, int]]) -> bool:
+    def _nothing_changed(self, inputs: dict[str, tuple[int, int, int]]) -> bool:
         manifest = self.cache.manifest
         return manifest.inputs == inputs and bool(manifest.written) and self._outputs_intact()
 
-    def _remember(self, inputs: dict[str, tuple[int, int]], current: set[str], fingerprints: dict[str, str],
+    def _remember(self, inputs: dict[str, tuple[int, int, int]], current: set[str], fingerprints: dict[str, str],
                   site: Site) -> int:
         """Record what this build read and wrote, for the next one; returns how many pages the site has."""
         manifest, out, untouched = self.cache.manifest, str(self.project.output), self.untouched
@@ -270,7 +321,8 @@ class Builder:
                                 else file_stat(os.path.join(out, path)))}
         html_pages = sum(1 for path in fingerprints if path.endswith(".html"))
         manifest.counts = (html_pages, len(site.pages), site.question_count)
+        manifest.warnings = site.warnings  # (what the site still has: a removed stray file was said once)
         return html_pages
 
 
-__all__ = ["BuildFailed", "BuildResult", "Builder", "Project"]
+__all__ = ["BuildFailed", "BuildResult", "Builder", "Project", "plural"]

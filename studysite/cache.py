@@ -97,15 +97,68 @@ def verified_payload(data: bytes) -> bytes | None:
     return payload if hmac.compare_digest(digest, _digest(payload)) else None
 
 
+# Lock descriptors this process holds: a forked worker closes its copies, so that a worker left
+# behind by a killed build does not hold the project's lock for ever.
+_HELD_LOCKS: set[int] = set()
+
+
+def _close_held_locks() -> None:
+    for descriptor in _HELD_LOCKS:
+        try:
+            os.close(descriptor)
+        except OSError:
+            pass
+    _HELD_LOCKS.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_close_held_locks)
+
+
+class build_lock:  # noqa: N801 (used as a function: 'with build_lock(folder):')
+    """Hold the project's build lock (a file in the cache folder) for the block: a second build of the
+    same project waits for the first, rather than both writing one site and one cache.
+    (A class, not @contextmanager: that would set __traceback__ on the frozen errors passing through.)"""
+
+    def __init__(self, cache_dir: Path):
+        self.cache_dir = cache_dir
+        self.descriptor: int | None = None
+
+    def __enter__(self) -> None:
+        try:
+            import fcntl
+        except ImportError:  # (Windows: no such lock, builds are not guarded against each other)
+            return
+        try:
+            self.cache_dir.mkdir(exist_ok=True)
+            self.descriptor = os.open(self.cache_dir / "build.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        except OSError:  # a read-only project: the build will say what it cannot write
+            return
+        _HELD_LOCKS.add(self.descriptor)
+        try:
+            fcntl.flock(self.descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            print(f"note: waiting for another build of this site to finish ({self.cache_dir}/build.lock)",
+                  file=sys.stderr, flush=True)
+            fcntl.flock(self.descriptor, fcntl.LOCK_EX)
+
+    def __exit__(self, *exc_info) -> None:
+        if self.descriptor is not None:
+            _HELD_LOCKS.discard(self.descriptor)
+            os.close(self.descriptor)  # (closing releases the lock)
+            self.descriptor = None
+
+
 @dataclass
 class Manifest:
     """What the last build read and wrote: enough to tell that nothing changed. Small, read first."""
 
     version: tuple = ()
     project: tuple = ()
-    inputs: dict[str, tuple[int, int]] = field(default_factory=dict)  # every input file: (size, mtime)
+    inputs: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # every input file: (size, mtime, ctime)
     written: dict[str, tuple[int, int]] = field(default_factory=dict)  # output -> (size, mtime) as written
     counts: tuple[int, int, int] = (0, 0, 0)  # pages, topics, questions
+    warnings: tuple = ()  # the last build's (ContentErrors), shown again while nothing changes
 
 
 @dataclass
@@ -114,7 +167,7 @@ class BuildState:
 
     version: tuple = ()
     project: tuple = ()
-    parsed: dict[str, tuple[tuple[int, int], str, Page]] = field(default_factory=dict)  # (stat, raw_html, page)
+    parsed: dict[str, tuple[tuple[int, int, int], str, Page]] = field(default_factory=dict)  # (stat, raw_html, page)
     checked: dict[str, tuple[str, str, CheckedPage]] = field(default_factory=dict)  # (source hash, links fp, result)
     fingerprints: dict[str, str] = field(default_factory=dict)  # output -> what it was rendered from
 
@@ -129,7 +182,8 @@ class BuildCache:
         self.notes: list[str] = []  # things worth telling the user, such as a cache that was unreadable
         self.lock = threading.Lock()  # held by a build: the cache is never written in the middle of one
         reads = enabled and not fresh
-        self.manifest = self._read(self._manifest_file, Manifest) if reads else Manifest()
+        # Both read when first needed: a build reads them once it holds the build lock.
+        self._manifest: Manifest | None = None if reads else Manifest()
         self._state: BuildState | None = None if reads else BuildState()
         self._saver: threading.Timer | None = None
 
@@ -169,6 +223,13 @@ class BuildCache:
         return value
 
     @property
+    def manifest(self) -> Manifest:
+        """What the last build read and wrote: read first, and on every build (it is small)."""
+        if self._manifest is None:
+            self._manifest = self._read(self._manifest_file, Manifest)
+        return self._manifest
+
+    @property
     def state(self) -> BuildState:
         """Parsed pages and fingerprints: loaded only when a build has something to do."""
         if self._state is None:
@@ -179,7 +240,9 @@ class BuildCache:
         """Write the cache (atomically); in the background for the dev server, so a reload need not wait."""
         if not self.enabled:
             return
-        manifest, state = self.manifest, self._state
+        manifest, state = self._manifest, self._state
+        if manifest is None:
+            return  # nothing was built
         cache_dir = self.project.cache_dir
 
         def dump(value, path: Path) -> None:
@@ -191,9 +254,10 @@ class BuildCache:
             try:
                 cache_dir.mkdir(exist_ok=True)
                 (cache_dir / ".gitignore").write_text("*\n")
-                if state is not None:
-                    dump(state, self._state_file)
-                dump(manifest, self._manifest_file)  # last: it vouches for the state beside it
+                with build_lock(cache_dir):  # never between another process's state and manifest
+                    if state is not None:
+                        dump(state, self._state_file)
+                    dump(manifest, self._manifest_file)  # last: it vouches for the state beside it
             except OSError:
                 pass  # a cache that cannot be saved only costs time on the next build
 

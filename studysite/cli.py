@@ -9,16 +9,16 @@ from pathlib import Path
 from . import __version__
 from .builder import Builder, plural
 from .project import Project
-from .errors import BuildFailed, ContentError, InternalError, UsageError, command_name, format_report, relative_to_cwd
-from .model import Site
+from .errors import (BuildFailed, ContentError, InternalError, UsageError, command_name, format_report, relative_to_cwd,
+                     warning_count)
 
 # --- Commands ---------------------------------------------------------------------------
 
-def print_warnings(site: Site | None, notes: list[str] = ()) -> None:
+def print_warnings(warnings, notes: list[str] = ()) -> None:
     """Notes and warnings go to stderr, after the work, so they are the last thing a user reads."""
     for note in notes:
         print(note, file=sys.stderr)
-    for warning in site.warnings if site else ():
+    for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
 
 
@@ -27,7 +27,7 @@ def command_build(project: Project, args: argparse.Namespace) -> int:
     result = builder.build()
     builder.cache.save()
     print(result.summary(project.output))
-    print_warnings(result.site, builder.cache.notes)
+    print_warnings(result.warnings, builder.cache.notes)
     return 0
 
 
@@ -35,16 +35,15 @@ def command_check(project: Project, args: argparse.Namespace) -> int:
     from .sitecheck import check_links
 
     site, outputs = Builder(project, use_cache=False).check()
+    warnings = site.warnings
     broken = check_links(outputs)
     if broken:
-        raise BuildFailed(broken)
-    warnings = site.warnings
+        raise BuildFailed(broken, warnings)
     if args.strict and warnings:
-        raise BuildFailed(warnings)
-    print(f"OK: {plural(len(site.pages), 'topic')}, "
-          f"{plural(site.question_count, 'question')}, no errors"
-          + (f", {plural(len(warnings), 'warning')}." if warnings else "."))
-    print_warnings(site)
+        raise BuildFailed(warnings)  # (--strict: the warnings are the errors)
+    print(f"OK: {plural(len(site.pages), 'topic')}, {plural(site.question_count, 'question')}, no errors, "
+          f"{warning_count(len(warnings))}.")
+    print_warnings(warnings)
     return 0
 
 
@@ -212,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
             return command_init(args)
         return COMMANDS[args.command or "build"](project, args)
     except BuildFailed as failed:
-        print(format_report(failed.errors), file=sys.stderr)
+        print(failed, file=sys.stderr)
         return 1
     except UsageError as error:  # a command's own argument, such as the name given to 'new'
         print(f"{error}\n{prog}: nothing was written", file=sys.stderr)

@@ -35,11 +35,13 @@ class UsageError(ContentError):
 
 
 class BuildFailed(Exception):
-    """Every ContentError of a run, raised together once a stage has seen them all."""
+    """Every ContentError of a run, raised together once a stage has seen them all, with the warnings
+    found by then (str() is the report a user reads)."""
 
-    def __init__(self, errors: Iterable[ContentError]):
+    def __init__(self, errors: Iterable[ContentError], warnings: Iterable[ContentError] = ()):
         self.errors = sorted(errors, key=lambda e: (str(e.path), e.line or 0, e.message))
-        super().__init__(format_report(self.errors))
+        self.warnings = tuple(warnings)
+        super().__init__(format_report(self.errors, self.warnings))
 
 
 class InternalError(Exception):
@@ -57,12 +59,22 @@ class InternalError(Exception):
         return f"{self.problem} (while processing {self.path})"
 
 
-def format_report(errors: list[ContentError]) -> str:
-    """Render errors as the text a user sees: one block per error, then a count."""
-    blocks = [str(error) for error in errors]
-    noun = "error" if len(errors) == 1 else "errors"
-    blocks.append(f"{len(errors)} {noun}; nothing was written.")
+def format_report(errors: list[ContentError], warnings: Iterable[ContentError] = ()) -> str:
+    """Render errors as the text a user sees: one block per error, then the warnings, then the counts."""
+    warnings = tuple(warnings)
+    blocks = [str(error) for error in errors] + [f"warning: {warning}" for warning in warnings]
+    blocks.append(f"{plural(len(errors), 'error')}, {warning_count(len(warnings))}; nothing was written.")
     return "\n".join(blocks)
+
+
+def plural(count: int, noun: str) -> str:
+    """'1 topic', '2 topics'."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def warning_count(count: int) -> str:
+    """'no warnings', '1 warning', '2 warnings': every summary line says it."""
+    return "no warnings" if count == 0 else plural(count, "warning")
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

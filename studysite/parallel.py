@@ -60,12 +60,27 @@ def parse_sources(sources: list[Source], raw_html: str, meanwhile: Callable[[], 
         for module in (".assembly", ".render"):  # Markdown, Pygments, YAML, Jinja
             importlib.import_module(module, __package__)
         warm_up(raw_html)
-    with frozen_heap(), ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with frozen_heap(), ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=die_with_parent) as pool:
         # Small chunks: when one worker runs out of work, the other has little left to finish alone.
         results = pool.map(partial(parse_for_build, raw_html=raw_html), sources, chunksize=PARSE_CHUNK)
         if meanwhile is not None:
             meanwhile()
         return list(results)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> None:
+    """In a worker: end when the build that started it ends, even by a kill (Linux), instead of
+    waiting for work for ever."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
 
 
 @contextmanager
@@ -105,7 +120,7 @@ def _render_share(share: tuple[int, int]) -> tuple[list[str], int, list]:
     staging = Staging(output, token)
     first, step = share
     problems = render_pages(site, env, plan[first::step], static_files, staging.stage)
-    return staging.staged, staging.unchanged, staging.created, problems
+    return staging.staged, staging.unchanged, problems
 
 
 def render_staged(site: Site, env: jinja2.Environment, plan: list, static_files: dict[str, bytes],
@@ -119,17 +134,16 @@ def render_staged(site: Site, env: jinja2.Environment, plan: list, static_files:
     if not isinstance(staging, Staging) or len(plan) < PARALLEL_RENDER_THRESHOLD or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         raise_template_problems(render_pages(site, env, plan, static_files, staging.stage))
         return
-    _RENDER_JOB = (site, env, plan, static_files, staging.root, staging.token)
+    _RENDER_JOB = (site, env, plan, static_files, staging.live, staging.token)
     try:
         # Every n-th page to each worker: the big listing pages (home, tags) end up spread among them.
-        with frozen_heap(), multiprocessing.get_context("fork").Pool(workers) as pool:
+        with frozen_heap(), multiprocessing.get_context("fork").Pool(workers, initializer=die_with_parent) as pool:
             shares = pool.map(_render_share, [(i, workers) for i in range(workers)])
     finally:
         _RENDER_JOB = None
     problems = []
-    for staged, unchanged, created, share_problems in shares:
+    for staged, unchanged, share_problems in shares:
         staging.staged.extend(staged)
-        staging.created.extend(created)
         staging.unchanged += unchanged
         problems.extend(share_problems)
     raise_template_problems(problems)

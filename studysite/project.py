@@ -6,11 +6,12 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ContentError, relative_to_cwd
-from .theme import layers
+from .errors import BuildFailed, ContentError, relative_to_cwd
+from .theme import STATIC_PREFIX, layers
 
 CONFIG_FILE = "site.yml"
 CACHE_DIR = ".studysite-cache"
+PUBLIC_DIR = "public"
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,11 @@ class Project:
         return layers(self.root / "static", "static")
 
     @property
+    def public(self) -> Path:
+        """Files published as they are at the top of the site: CNAME, robots.txt, favicon.ico."""
+        return self.root / PUBLIC_DIR
+
+    @property
     def config_file(self) -> Path:
         return self.root / CONFIG_FILE
 
@@ -42,7 +48,12 @@ class Project:
     @property
     def sources(self) -> list[Path]:
         """Everything a build reads; the output folder may contain none of it."""
-        return [self.root, self.content, *self.templates, *self.static, self.config_file, self.cache_dir]
+        return [self.root, self.content, *self.templates, *self.static, self.public, self.config_file, self.cache_dir]
+
+    @property
+    def source_folders(self) -> list[Path]:
+        """Folders whose every file is a source: no output may sit inside one."""
+        return [self.content, *self.templates, *self.static, self.public]
 
     @property
     def key(self) -> tuple[str, ...]:
@@ -52,12 +63,23 @@ class Project:
 
 
 def file_stat(path: Path | str) -> tuple[int, int] | None:
-    """(size, modification time in ns), or None when the file is not there."""
+    """(size, modification time in ns), or None when the file is not there: how an output is recognised."""
     try:
         info = os.stat(path)
     except OSError:
         return None
     return info.st_size, info.st_mtime_ns
+
+
+def input_stat(path: Path | str) -> tuple[int, int, int] | None:
+    """(size, modification time, change time in ns), or None: how a changed source is recognised.
+    The change time catches what the modification time misses: 'cp -p', 'rsync -t' and 'tar' set a
+    file's old modification time back, but no program can set its change time."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns, info.st_ctime_ns
 
 
 @dataclass(frozen=True)
@@ -150,23 +172,63 @@ def list_content(content_dir: Path, allowed: tuple[Path, ...] = ()) -> ContentLi
     return ContentListing(tuple(names), tuple(errors), tuple(warnings))
 
 
-def scan_inputs(project: Project) -> dict[str, tuple[int, int]]:
+def scan_inputs(project: Project) -> dict[str, tuple[int, int, int]]:
     """Size and modification time of every file a build reads: cheap enough to run on every save."""
-    found: dict[str, tuple[int, int]] = {}
+    found: dict[str, tuple[int, int, int]] = {}
     for path in list_content(project.content, (project.root,)).names:
-        stat = file_stat(path)
+        stat = input_stat(path)
         if stat:
             found[path] = stat
+    for path in list_public(project).values():
+        stat = input_stat(path)
+        if stat:
+            found[str(path)] = stat
     for folder in (*project.templates, *project.static):
         for directory, subdirectories, files in os.walk(folder):
             subdirectories[:] = sorted(d for d in subdirectories if not d.startswith("."))
             for name in files:
                 if not name.startswith("."):
                     path = os.path.join(directory, name)
-                    stat = file_stat(path)
+                    stat = input_stat(path)
                     if stat:
                         found[path] = stat
-    config = file_stat(project.config_file)
+    config = input_stat(project.config_file)
     if config:
         found[str(project.config_file)] = config
     return found
+
+
+def list_public(project: Project) -> dict[str, Path]:
+    """The files of the project's public/ folder by their place in the site, by the content folder's
+    rules (hidden files and links out of the project are not published); raises BuildFailed for links."""
+    folder = project.public
+    if not folder.is_dir():
+        return {}
+    listing = list_content(folder, (project.root,))
+    if listing.errors:
+        raise BuildFailed(listing.errors)
+    prefix = len(str(folder).rstrip("/")) + 1
+    return {name[prefix:].replace("\\", "/"): Path(name) for name in listing.names}
+
+
+def read_static(static_dirs: tuple[Path, ...]) -> dict[str, bytes]:
+    """Every static file keyed by its output path (static/...); a site's file replaces the bundled one.
+    Files are found by the content folder's rules (project.list_content): hidden files and links
+    leading out of the project are not published."""
+    files: dict[str, bytes] = {}
+    errors: list[ContentError] = []
+    for folder in reversed(static_dirs):  # bundled first, so the site's own files win
+        listing = list_content(folder, (folder.parent,))
+        errors += listing.errors
+        prefix = len(str(folder).rstrip("/")) + 1
+        for name in listing.names:
+            try:
+                data = Path(name).read_bytes()
+            except OSError as exc:
+                errors.append(ContentError(relative_to_cwd(Path(name)), None, f"cannot read the file: {exc.strerror or exc}",
+                                           "check that you may read it"))
+                continue
+            files[f"{STATIC_PREFIX}/{name[prefix:].replace(chr(92), '/')}"] = data
+    if errors:
+        raise BuildFailed(errors)
+    return dict(sorted(files.items()))

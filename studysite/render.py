@@ -233,7 +233,7 @@ def render_pages(site: Site, env: jinja2.Environment, plan: list[PlannedOutput],
     for item in plan:
         context = template_context(site, item, versions, stylesheet)
         try:
-            emit(item.path, env.get_template(item.template).render(context.as_dict()).encode("utf-8"))
+            page = env.get_template(item.template).render(context.as_dict()).encode("utf-8")
         except jinja2.TemplateError as exc:
             problems.append((template_error(exc, env), item.path))
         except Exception as exc:  # in a template's own code (1/0, an endless extends), or a bug of ours
@@ -241,6 +241,8 @@ def render_pages(site: Site, env: jinja2.Environment, plan: list[PlannedOutput],
             if problem is None:
                 raise InternalError.wrapping(item.path, exc) from exc
             problems.append((problem, item.path))
+        else:
+            emit(item.path, page)  # (a write that fails, on a full disk, is the build's to report)
     return problems
 
 

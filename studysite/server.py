@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .builder import Builder
 from .project import Project
-from .errors import BuildFailed, UsageError, format_report
+from .errors import BuildFailed, UsageError
 from .output import check_output_dir
 
 # Saves that arrive together (an editor's write-and-rename, a git checkout) make one rebuild.
@@ -86,7 +86,7 @@ class Rebuilder:
         try:
             result = self.builder.build()
         except BuildFailed as failed:
-            self._failed(format_report(failed.errors))
+            self._failed(str(failed))
         except Exception as exc:  # a bug, or the file system pulled from under the build: keep serving
             traceback.print_exc()
             self._failed(f"error: the build stopped: {type(exc).__name__}: {exc}\n"
@@ -161,7 +161,7 @@ def serve(project: Project, host: str = "127.0.0.1", port: int = 8000) -> int:
               f"  hint: stop the other server or pass --port with a free port", file=sys.stderr)
         return 1
     builder = Builder(project)
-    check_output_dir(project.output, project.sources)  # never serve a folder the build refuses to write
+    check_output_dir(project.output, project.sources, project.source_folders)  # never serve a folder the build refuses to write
     try:
         result = builder.build()
         builder.cache.save()
@@ -169,7 +169,7 @@ def serve(project: Project, host: str = "127.0.0.1", port: int = 8000) -> int:
         first_error = None
         gc.freeze()
     except BuildFailed as failed:
-        first_error = format_report(failed.errors)
+        first_error = str(failed)
         print(first_error, file=sys.stderr, flush=True)
         project.output.mkdir(parents=True, exist_ok=True)
 
@@ -228,7 +228,8 @@ def serve(project: Project, host: str = "127.0.0.1", port: int = 8000) -> int:
                 self.set_header("Cache-Control", "no-cache")
 
     output_dir = str(project.output.resolve())
-    watched = sorted({project.content.resolve(), *(f.resolve() for f in (*project.templates, *project.static))},
+    watched = sorted({project.content.resolve(), *(f.resolve() for f in (*project.templates, *project.static)),
+                      *([project.public.resolve()] if project.public.is_dir() else [])},
                      key=lambda folder: -len(str(folder)))
     project_root = project.root.resolve()
 

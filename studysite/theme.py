@@ -50,29 +50,3 @@ def template_folders(env: jinja2.Environment) -> tuple[Path, ...]:
     loaders = env.loader.loaders if isinstance(env.loader, jinja2.ChoiceLoader) else [env.loader]
     return tuple(Path(folder) for loader in loaders if isinstance(loader, jinja2.FileSystemLoader)
                  for folder in loader.searchpath)
-
-
-def read_static(static_dirs: tuple[Path, ...]) -> dict[str, bytes]:
-    """Every static file keyed by its output path (static/...); a site's file replaces the bundled one.
-    Files are found by the content folder's rules (project.list_content): hidden files and links
-    leading out of the project are not published."""
-    from .errors import BuildFailed, ContentError, relative_to_cwd
-    from .project import list_content
-
-    files: dict[str, bytes] = {}
-    errors: list[ContentError] = []
-    for folder in reversed(static_dirs):  # bundled first, so the site's own files win
-        listing = list_content(folder, (folder.parent,))
-        errors += listing.errors
-        prefix = len(str(folder).rstrip("/")) + 1
-        for name in listing.names:
-            try:
-                data = Path(name).read_bytes()
-            except OSError as exc:
-                errors.append(ContentError(relative_to_cwd(Path(name)), None, f"cannot read the file: {exc.strerror or exc}",
-                                           "check that you may read it"))
-                continue
-            files[f"{STATIC_PREFIX}/{name[prefix:].replace(chr(92), '/')}"] = data
-    if errors:
-        raise BuildFailed(errors)
-    return dict(sorted(files.items()))

@@ -111,7 +111,7 @@ def test_build_prints_a_summary_line(make_site, capsys):
     out = capsys.readouterr().out.strip()
     assert out.startswith("Built 8 pages (1 topic, 2 questions) in ")
     files = [p for p in (root / "_site").rglob("*") if p.is_file() and p.name != MARKER]
-    assert out.endswith(f" s -> {root / '_site'}/ ({len(files)} written, 0 unchanged, 0 removed)")
+    assert out.endswith(f" s -> {root / '_site'}/ ({len(files)} written, 0 unchanged, 0 removed), no warnings")
 
 
 def test_second_build_writes_nothing_and_keeps_mtimes(make_site, capsys):
@@ -168,7 +168,7 @@ def test_all_errors_of_a_build_are_reported_together(make_site, capsys):
     assert "content/nn/a.md:12: unknown difficulty 'eazy'" in err.replace(str(root) + "/", "")
     assert "content/nn/b.md:2: unknown key 'titel' (did you mean 'title'?)" in err.replace(str(root) + "/", "")
     assert "content/nn/b.md:1: the front matter has no 'title'" in err.replace(str(root) + "/", "")
-    assert err.rstrip().endswith("3 errors; nothing was written.")
+    assert err.rstrip().endswith("3 errors, no warnings; nothing was written.")
 
 
 def test_template_errors_name_template_file_and_line(make_site, capsys):

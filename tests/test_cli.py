@@ -38,7 +38,7 @@ def test_python_m_studysite_runs_the_same_commands(make_site):
     root = make_site()
     result = subprocess.run([sys.executable, "-m", "studysite", "check", "--root", str(root)],
                             capture_output=True, text=True, cwd=root)
-    assert (result.returncode, result.stdout) == (0, "OK: 1 topic, 2 questions, no errors.\n")
+    assert (result.returncode, result.stdout) == (0, "OK: 1 topic, 2 questions, no errors, no warnings.\n")
 
 
 def test_version(capsys):
@@ -60,7 +60,7 @@ def test_options_work_before_and_after_the_command(make_site, tmp_path):
 def test_check_validates_and_writes_nothing(make_site, capsys):
     root = make_site()
     assert run_cli(root, "check") == 0
-    assert capsys.readouterr().out.strip() == "OK: 1 topic, 2 questions, no errors."
+    assert capsys.readouterr().out.strip() == "OK: 1 topic, 2 questions, no errors, no warnings."
     assert not (root / "_site").exists()
 
 

@@ -16,9 +16,9 @@ def test_content_error_str_without_line_or_hint():
 def test_format_report_counts_errors():
     one = ContentError("a.md", 1, "first")
     two = ContentError("b.md", None, "second", "do this")
-    assert format_report([one]) == "a.md:1: first\n1 error; nothing was written."
+    assert format_report([one]) == "a.md:1: first\n1 error, no warnings; nothing was written."
     assert format_report([one, two]) == (
-        "a.md:1: first\nb.md: second\n  hint: do this\n2 errors; nothing was written."
+        "a.md:1: first\nb.md: second\n  hint: do this\n2 errors, no warnings; nothing was written."
     )
 
 

@@ -446,4 +446,4 @@ def test_all_errors_of_one_file_are_reported_together():
         "unknown difficulty 'meduim'",
         "question 'What is Z?' has no answer",
     ]
-    assert str(info.value).endswith("\n6 errors; nothing was written.")
+    assert str(info.value).endswith("\n6 errors, no warnings; nothing was written.")

@@ -9,7 +9,8 @@ import pytest
 
 from conftest import REPO, run_cli
 from studysite.render import make_environment
-from studysite.theme import bundled, layers, read_static
+from studysite.project import read_static
+from studysite.theme import bundled, layers
 
 THEME_SCRIPTS = ["core.js", "theme.js", "search.js", "code.js", "checklist.js", "progress.js", "quiz.js", "study.js"]
 EXTENDS_TOPIC = """\
