@@ -19,7 +19,9 @@ def assemble_site(config: SiteConfig, discovery: Discovery, pages: list[Page], a
                   links_fingerprint: str = "") -> Site:
     """Cross-page work on parsed pages: links, subjects, related subjects, tags; raise BuildFailed on errors."""
     shown_root = discovery.sources[0].shown.parent.parent if discovery.sources else Path("content")
-    errors += _url_clashes(pages)
+    clash_errors = _url_clashes(pages)
+    errors += clash_errors
+    clashing = {str(error.path) for error in clash_errors}  # said once: not again as two pages of one subject
     if config.raw_html != "allow":
         errors += _active_pictures(assets)
     warnings: list[ContentError] = list(discovery.warnings)
@@ -35,12 +37,14 @@ def assemble_site(config: SiteConfig, discovery: Discovery, pages: list[Page], a
         if category.slug not in by_category:
             continue
         subjects, subject_errors = group_subjects(category.slug, by_category[category.slug])
-        errors += subject_errors
+        errors += [error for error in subject_errors if str(error.path) not in clashing]
         categories.append(replace(category, pages=tuple(p for s in subjects for p in s.pages), subjects=subjects))
     if not errors and not categories:
         errors.append(ContentError(shown_root, None, "there is no content to build",
                                    f"add a file with '{command_name()} new <category>/<topic>'"))
-    categories = resolve_related(categories, errors)
+    unparsed = {f"{source.category}/{slugify(kind_of_stem(source.path.stem)[0])}" for source in discovery.sources
+                if str(source.shown) not in {str(page.source_path) for page in pages}}
+    categories = resolve_related(categories, errors, unparsed)
     if errors:
         raise BuildFailed(errors, warnings)
     categories.sort(key=lambda c: sort_key(c.order, c.title))
@@ -101,8 +105,9 @@ def _subject_key(reference: str, category: str) -> str:
     return f"{slugify(folder) if folder else category}/{slugify(subject)}"
 
 
-def resolve_related(categories: list[Category], errors: list[ContentError]) -> list[Category]:
-    """Check every `related:` reference and attach the subjects each subject links to."""
+def resolve_related(categories: list[Category], errors: list[ContentError], unparsed: set[str] = frozenset()) -> list[Category]:
+    """Check every `related:` reference and attach the subjects each subject links to; `unparsed`: the
+    subject keys of files that failed before making a page (a reference to one holds: its error is said)."""
     keys = {s.key for c in categories for s in c.subjects}
     resolved = []
     for category in categories:
@@ -112,6 +117,8 @@ def resolve_related(categories: list[Category], errors: list[ContentError]) -> l
             for page in subject.pages:
                 for reference, line in page.related:
                     key = _subject_key(reference, category.slug)
+                    if key in unparsed:
+                        continue
                     if key not in keys:
                         nearest = difflib.get_close_matches(key, sorted(keys), n=3, cutoff=0.3)
                         errors.append(ContentError(

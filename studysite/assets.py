@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import posixpath
 import re
@@ -127,27 +128,47 @@ class CheckedPage:
     page: Page
     errors: tuple[ContentError, ...]
     warnings: tuple[ContentError, ...]
+    consulted: tuple[tuple[str, str], ...] = ()  # (page, anchors_digest) of each page its anchors were checked on
 
 
 class LinkChecker:
     """Rewrites and checks the links of one build: .md links become page URLs, images get sizes."""
 
-    def __init__(self, pages: list[Page], assets: dict[str, Path]):
+    def __init__(self, pages: list[Page], assets: dict[str, Path], unparsed: Iterable[tuple[str, str]] = (),
+                 template_ids: frozenset[str] = frozenset()):
+        """`unparsed`: (category, file name) of content files that failed before they made a page: links
+        to them hold (their own error is reported); `template_ids`: ids every page has from its templates."""
         self.assets = assets
         # A link may name a page by its Markdown file (as GitHub's preview wants) or by its URL.
         self.targets: dict[str, str] = {}
+        self.anchors: dict[str, frozenset[str] | None] = {}  # by output path; None: not known (not checked)
         for page in pages:
             self.targets[f"{page.category}/{page.source_path.name}"] = page.output_path
             self.targets[page.output_path] = page.output_path
+            self.anchors[page.output_path] = page.anchors if page.complete else None
+        for category, name in unparsed:  # by its Markdown file, or by the page it would make
+            page_path = f"{category}/{slugify(name.removesuffix('.md')) or 'page'}.html"
+            for named in (f"{category}/{name}", page_path):
+                self.targets.setdefault(named, page_path)
+            self.anchors.setdefault(page_path, None)
+        self.template_ids = template_ids
         self.sizes: dict[str, tuple[int, int] | None] = {}
-        # What every page's links are checked against: a page's result holds while this does.
-        self.fingerprint = hashlib.sha1(repr((sorted(self.targets.items()), sorted(assets))).encode()).hexdigest()
+        # What every page's links are checked against (anchors apart: see anchors_digest): a page's
+        # result holds while this does.
+        self.fingerprint = hashlib.sha1(repr((sorted(self.targets.items()), sorted(assets),
+                                              sorted(template_ids))).encode()).hexdigest()
         self._errors: list[ContentError] = []
         self._warnings: list[ContentError] = []
+        self._consulted: dict[str, str] = {}
+
+    def anchors_digest(self, output_path: str) -> str:
+        """What a link's anchor was checked against: the target page's ids."""
+        anchors = self.anchors.get(output_path)
+        return "?" if anchors is None else hashlib.sha1("\0".join(sorted(anchors)).encode()).hexdigest()
 
     def check_page(self, page: Page) -> CheckedPage:
         """The page with its links rewritten, with the problems found in them."""
-        self._errors, self._warnings = [], []
+        self._errors, self._warnings, self._consulted = [], [], {}
         fields = [page.intro_html, page.body_html]
         for q in page.questions:
             fields += (q.title_html, q.answer_html, q.prompt_html, q.explanation_html, *(o.html for o in q.options))
@@ -160,18 +181,22 @@ class LinkChecker:
                           for q in page.questions)
         checked = replace(page, intro_html=fix(page.intro_html), body_html=fix(page.body_html), questions=questions,
                           links_key=self.fingerprint)
-        return CheckedPage(checked, tuple(self._errors), tuple(self._warnings))
+        return CheckedPage(checked, tuple(self._errors), tuple(self._warnings), tuple(self._consulted.items()))
 
     @staticmethod
     def _line_of(page: Page, needle: str) -> int | None:
-        """The first line of the page's source naming `needle` (read only when there is a problem)."""
+        """The line of the page's source where `needle` is written as a link or an image (else the first
+        line naming it at all): read only when there is a problem."""
         try:
             text = Path(page.source_path).read_text(encoding="utf-8", errors="replace")
         except OSError:
             return None
-        for number, line in enumerate(text.split("\n"), start=1):
-            if needle in line:
-                return number
+        lines = text.split("\n")
+        as_link = (f"]({needle}", f"](<{needle}", f'="{needle}"', f"='{needle}'", f"={needle}", f"]: {needle}")
+        for wanted in (as_link, (needle,)):
+            for number, line in enumerate(lines, start=1):
+                if any(form in line for form in wanted):
+                    return number
         return None
 
     def _rewrite(self, html: str, page: Page) -> str:
@@ -185,6 +210,9 @@ class LinkChecker:
             if alt is None or not alt.group(1).strip():
                 self._warnings.append(ContentError(page.source_path, self._line_of(page, url), f"image '{url}' has no alt text",
                                                   "describe the image in the brackets: ![what it shows](path)"))
+        if url.startswith("#") and len(url) > 1:
+            self._check_anchor(page, url, page.output_path, unquote(url[1:]))
+            return whole
         if not url or _EXTERNAL.match(url):
             return whole
         parts = urlsplit(url)
@@ -195,6 +223,8 @@ class LinkChecker:
         target = posixpath.normpath(posixpath.join(page.category, unquote(parts.path)))
         fragment = f"#{parts.fragment}" if parts.fragment else ""
         if target in self.targets:
+            if parts.fragment:
+                self._check_anchor(page, url, self.targets[target], unquote(parts.fragment))
             new_url = posixpath.relpath(self.targets[target], posixpath.dirname(page.output_path)) + fragment
             return f"{start}{new_url}{quote}{rest}"
         if target in self.assets:
@@ -209,6 +239,18 @@ class LinkChecker:
             "paths are relative to this file's folder"
             + (f"; files there: {', '.join(nearby)}" if nearby else "")))
         return whole
+
+    def _check_anchor(self, page: Page, url: str, target: str, fragment: str) -> None:
+        """A link's #anchor must be an id of the page it leads to."""
+        self._consulted[target] = self.anchors_digest(target)
+        anchors = self.anchors.get(target)
+        if anchors is None or fragment in anchors or fragment in self.template_ids:
+            return  # (a page that failed in part, or with ids not known)
+        nearest = difflib.get_close_matches(fragment, sorted(anchors), n=3, cutoff=0.5)
+        self._errors.append(ContentError(
+            page.source_path, self._line_of(page, url), f"link '{url}': {target} has no id '{fragment}'",
+            ("nearest: " + ", ".join(nearest) + "; " if nearest else "")
+            + "question anchors are 'q-' plus the question's id, tutorial sections 's-' plus their heading"))
 
     def _image_attributes(self, target: str, rest: str) -> str:
         """Lazy loading and, when the file says it, width and height (no layout jump while loading)."""

@@ -165,6 +165,7 @@ class Builder:
         """Every content file as a Page: parsed again only when the file, the raw-HTML mode or the
         default difficulty changed."""
         from .model import Page
+        from .pages import PartialPage
 
         state = self.cache.state
         stat_of = (lambda path: inputs.get(str(path))) if inputs is not None else input_stat
@@ -180,15 +181,22 @@ class Builder:
                  if (cached := state.parsed.get(str(source.path))) is None
                  or cached[0] != stat_of(source.path) or cached[1] != settings(source)]
         for source, result in zip(stale, self.workers.parse(stale, raw_html, meanwhile=self._compile_templates)):
-            if isinstance(result, Page):
-                state.parsed[str(source.path)] = (stat_of(source.path), settings(source), result)
-            else:
-                state.parsed.pop(str(source.path), None)
-                errors.extend(result)
+            # Pages, partial pages and errors alike: a file's errors are reported again while it is unchanged.
+            state.parsed[str(source.path)] = (stat_of(source.path), settings(source), result)
         present = {str(s.path) for s in discovery.sources}
         for gone in set(state.parsed) - present:
             del state.parsed[gone]
-        return [state.parsed[str(s.path)][2] for s in discovery.sources if str(s.path) in state.parsed], errors
+        pages = []
+        for source in discovery.sources:
+            result = state.parsed[str(source.path)][2]
+            if isinstance(result, Page):
+                pages.append(result)
+            elif isinstance(result, PartialPage):  # its links are checked, and links to it hold
+                pages.append(result.page)
+                errors.extend(result.errors)
+            else:
+                errors.extend(result)
+        return pages, errors
 
     def _assemble(self, config: SiteConfig, discovery: Discovery, pages: list[Page], assets: dict[str, Path],
                   errors: list[ContentError]) -> Site:
@@ -196,17 +204,33 @@ class Builder:
         from .assembly import assemble_site
         from .assets import LinkChecker
 
-        state, links = self.cache.state, LinkChecker(pages, assets)
+        parsed = {str(page.source_path) for page in pages}
+        unparsed = [(source.category, source.path.name) for source in discovery.sources if str(source.shown) not in parsed]
+        state, links = self.cache.state, LinkChecker(pages, assets, unparsed, self._template_ids())
 
         def check(page: Page) -> CheckedPage:
             cached = state.checked.get(page.output_path)
-            if cached and cached[0] == page.source_hash and cached[1] == links.fingerprint:
+            if cached and cached[0] == page.source_hash and cached[1] == links.fingerprint \
+                    and all(links.anchors_digest(target) == digest for target, digest in cached[2].consulted):
                 return cached[2]
             result = links.check_page(page)
             state.checked[page.output_path] = (page.source_hash, links.fingerprint, result)
             return result
 
         return assemble_site(config, discovery, pages, assets, check, errors, links.fingerprint)
+
+    def _template_ids(self) -> frozenset[str]:
+        """The ids the templates write as they stand (id="main"): every page has them."""
+        import re
+
+        ids = set()
+        for folder in self.project.templates:
+            for template in folder.rglob("*.html"):
+                try:
+                    ids.update(re.findall(r'\sid="([^"{}]+)"', template.read_text(encoding="utf-8", errors="replace")))
+                except OSError:
+                    pass
+        return frozenset(ids)
 
     def _render_key(self, config: SiteConfig, static_files: dict[str, bytes]) -> str:
         """What every output depends on besides its own data: the templates, the settings, the static files."""

@@ -12,7 +12,7 @@ from typing import Any, Callable
 import yaml
 
 from .errors import ContentError, command_name, did_you_mean
-from .model import Difficulty, Kind
+from .model import Difficulty, Kind, slugify
 
 FRONT_MATTER_EXAMPLE = "start the file with '---', then 'title: Your title', then '---'"
 
@@ -120,6 +120,8 @@ def load_yaml(text: str, path: Path, first_line: int) -> dict:
         problem = getattr(exc, "problem", None) or str(exc)
         if "quoted scalar" in context:
             problem = "a quoted value is never closed"
+        elif mark is not None and "\t" in (text.split("\n")[mark.line] if mark.line < text.count("\n") + 1 else ""):
+            problem = "a tab character"
         raise ContentError(path, line, f"invalid YAML: {_yaml_problem(problem)}", _yaml_hint(problem)) from None
     except RecursionError:
         raise ContentError(path, first_line, "the YAML is nested too deeply",
@@ -242,6 +244,25 @@ def as_text_list(field: Field, allow_comma_string: bool) -> tuple[str, ...]:
     return tuple(items)
 
 
+def tag_problem(tag: str) -> str | None:
+    """Why a tag cannot have a page of its own ('???' has no letter or digit to name it), or None."""
+    if not slugify(tag):
+        return f"the tag '{quote_value(tag)}' has no letter or digit, so it cannot have a page of its own"
+    return None
+
+
+TAG_HINT = "write the tag as a word, for example tags: [regular-expressions]"
+
+
+def convert_tags(field: Field) -> tuple[str, ...]:
+    tags = as_text_list(field, allow_comma_string=True)
+    for tag in tags:
+        problem = tag_problem(tag)
+        if problem:
+            raise field.error(problem, TAG_HINT)
+    return tags
+
+
 def convert_title(field: Field) -> str:
     title = as_text(field)
     if not title:
@@ -292,7 +313,7 @@ convert_difficulty = _one_of(Difficulty)  # a default for questions whose headin
 PAGE_FIELDS: dict[str, Callable[[Field], Any]] = {
     "title": convert_title,
     "summary": as_text,
-    "tags": lambda f: as_text_list(f, allow_comma_string=True),
+    "tags": convert_tags,
     "tip": as_text,
     "checklist": lambda f: as_text_list(f, allow_comma_string=False),
     "order": _convert_order,

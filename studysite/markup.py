@@ -84,7 +84,17 @@ def render_markdown(text: str, raw_html: str = "allow", footnote_ids: str = "") 
     converter.reset()
     if "[^" in text:
         _footnotes(converter).setConfig("SEPARATOR", f"-{footnote_ids}-" if footnote_ids else "-")
-    return _finish(converter.convert(text), text, raw_html)
+    return _finish(_convert(converter, text), text, raw_html)
+
+
+def _convert(converter: markdown.Markdown, text: str) -> str:
+    """Python-Markdown's conversion; nesting deeper than Python's stack is an error of the text, not a crash."""
+    try:
+        return converter.convert(text)
+    except RecursionError:
+        _converter.cache_clear()  # its parser's state is left half way: the next text gets a fresh one
+        raise MarkupError(0, "the text nests lists or quotes too deeply to render",
+                          "no reader follows more than a few levels: flatten the lists or quotes") from None
 
 
 def _footnotes(converter: markdown.Markdown) -> FootnoteExtension:
@@ -128,7 +138,7 @@ def render_many(texts: list[str], raw_html: str = "allow") -> list[str] | None:
     converter = _converter(raw_html)
     converter.reset()
     try:
-        result = converter.convert(f"\n\n{_SPLIT}\n\n".join(kept))
+        result = _convert(converter, f"\n\n{_SPLIT}\n\n".join(kept))
     except MarkupError:
         return None  # one by one, the bad formula is reported at its own line
     parts = result.split(f"<p>{_SPLIT}</p>")
@@ -166,7 +176,7 @@ def render_article(text: str, raw_html: str = "allow") -> tuple[str, tuple[TocEn
     converter.reset()
     if "[^" in text:
         _footnotes(converter).setConfig("SEPARATOR", "-")
-    body = _finish(converter.convert(text), text, raw_html)
+    body = _finish(_convert(converter, text), text, raw_html)
     entries: list[TocEntry] = []
 
     def walk(tokens: list[dict]) -> None:

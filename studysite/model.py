@@ -175,7 +175,8 @@ class QuestionCard:
 # Page fields that only the page itself shows; every other field is on its card, so a field added
 # to Page reaches listings' fingerprints unless it is named here (tests/test_model.py keeps the two in step).
 PAGE_ONLY_FIELDS = frozenset({"source_path", "intro_html", "body_html", "toc", "tip", "tip_html", "takeaways",
-                              "takeaways_html", "related", "source_hash", "search_json", "links_key"})
+                              "takeaways_html", "related", "source_hash", "search_json", "links_key", "anchors",
+                              "complete"})
 # Page fields rendered from the file's text alone (source_hash stands for them) or with its links (links_key).
 _RENDERED_FROM_SOURCE = frozenset({"intro_html", "body_html", "questions", "toc", "tip_html", "checklist_html",
                                    "takeaways_html", "search_json"})
@@ -213,6 +214,8 @@ class Page(_PageFacts):
     source_hash: str = ""  # of the file's text: the key for caching this page
     search_json: bytes = b""  # this page's part of the search index, made where the page is parsed
     links_key: str = ""  # the link checker's fingerprint when it rewrote links in this page, else ""
+    anchors: frozenset[str] = frozenset()  # the ids its content gives the page (q-..., s-..., fn-...), for links in
+    complete: bool = True  # False: parsed in part, around errors (links into it are not checked for anchors)
 
     @cached_property
     def card(self) -> Card:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -33,13 +34,14 @@ def parse_page(text: str, path: Path, category: str, stem: str, raw_html: str = 
     """Parse one content file's text into a Page (`difficulty`: the default for unmarked questions).
 
     Raises ContentError when the file cannot be read as front matter plus body, and
-    BuildFailed with every problem found once it can.
+    BuildFailed with every problem found once it can; the BuildFailed carries the page as far as it
+    could be made (`partial`), so that its links are checked and links to it hold in the same run.
     """
     yaml_text, yaml_line, body, body_line = split_front_matter(text, path)
     data = load_yaml(yaml_text, path, yaml_line)
     values, errors = convert_fields(data, PAGE_FIELDS, path, yaml_text, yaml_line)
     lines_of = key_lines(yaml_text, yaml_line)
-    if "title" not in data:
+    if "title" not in data and not any("did you mean 'title'" in error.message for error in errors):
         errors.append(ContentError(path, 1, "the front matter has no 'title'",
                                    "add a line 'title: Your title' between the '---' lines"))
     subject, suffix_kind = kind_of_stem(stem)
@@ -85,16 +87,45 @@ def parse_page(text: str, path: Path, category: str, stem: str, raw_html: str = 
     if slug in RESERVED_PAGE_SLUGS or not slug:
         errors.append(ContentError(path, lines_of.get("slug"), f"a page cannot be named '{slug or stem}'",
                                    "rename the file or set another 'slug:' in the front matter"))
-    if errors:
-        raise BuildFailed(errors)
+    values.setdefault("title", stem)
     values["tags"] = _merge_tags(values.get("tags", ()), questions)
     canonical = {slugify(t) or t: t for t in values["tags"]}
     questions = tuple(replace(q, tags=tuple(dict.fromkeys(canonical[slugify(t) or t] for t in q.tags)))
                       for q in questions)
-    return Page(source_path=path, category=category, slug=slug, questions=questions, kind=kind,
-                subject=slugify(subject) or slug, tip_html=render_text(values.get("tip", "")),
+    page = Page(source_path=path, category=category, slug=slug or slugify(stem) or "page", questions=questions,
+                kind=kind, subject=slugify(subject) or slug, tip_html=render_text(values.get("tip", "")),
                 checklist_html=tuple(map(render_text, values.get("checklist", ()))),
-                takeaways_html=tuple(map(render_text, values.get("takeaways", ()))), **values)
+                takeaways_html=tuple(map(render_text, values.get("takeaways", ()))), complete=not errors, **values)
+    page = replace(page, anchors=page_anchors(page))
+    if errors:
+        raise PartialPage(errors, page)
+    return page
+
+
+class PartialPage(BuildFailed):
+    """A file's problems, with its page as far as it could be made around them."""
+
+    def __init__(self, errors, page: Page):
+        super().__init__(errors)
+        self.page = page
+
+    def __reduce__(self):  # (made in worker processes)
+        return (PartialPage, (self.errors, self.page))
+
+
+_ID = re.compile(r'\sid="([^"]+)"')
+
+
+def page_anchors(page: Page) -> frozenset[str]:
+    """Every id the page's content gives it: its questions' cards (q-..., as the templates write them),
+    headings (s-...) and what its HTML names (footnotes, authors' own ids); the templates add their own."""
+    anchors = {f"{question.id}{part}" for question in page.questions for part in ("", "-title", "-answer")}
+    anchors.update(entry.id for entry in page.toc)
+    for html in (page.intro_html, page.body_html, *(field for q in page.questions
+                                                     for field in (q.answer_html, q.prompt_html, q.explanation_html))):
+        if html and ' id="' in html:
+            anchors.update(_ID.findall(html))
+    return frozenset(anchors)
 
 
 def load_category(folder: Path, shown: Path) -> Category:
@@ -137,8 +168,9 @@ def source_hash(text: str, raw_html: str, difficulty: Difficulty | None = None) 
     return hashlib.sha1(f"{raw_html}\0{default}\0{text}".encode("utf-8")).hexdigest()
 
 
-def parse_source(source: Source, raw_html: str = "allow") -> Page | list[ContentError]:
-    """Read and parse one content file: the Page, or every problem in it (picklable, for worker processes)."""
+def parse_source(source: Source, raw_html: str = "allow") -> Page | list[ContentError] | PartialPage:
+    """Read and parse one content file: the Page, or every problem in it, with the page as far as it
+    could be made when there is one (picklable, for worker processes)."""
     try:
         return _parse_source(source, raw_html)
     except Exception as exc:  # a bug, not a problem of the file: say which file met it
@@ -150,8 +182,12 @@ def _parse_source(source: Source, raw_html: str) -> Page | list[ContentError]:
     text = collect_errors(errors, lambda: read_text(source.path, source.shown))
     if text is None:
         return errors
-    page = collect_errors(errors, lambda: parse_page(text, source.shown, source.category, source.path.stem, raw_html,
-                                                     source.difficulty))
-    if page is None:
-        return errors
+    try:
+        page = parse_page(text, source.shown, source.category, source.path.stem, raw_html, source.difficulty)
+    except PartialPage as partial:
+        return PartialPage(partial.errors, replace(partial.page, source_hash=source_hash(text, raw_html, source.difficulty)))
+    except BuildFailed as failed:
+        return failed.errors
+    except ContentError as error:
+        return [error]
     return replace(page, source_hash=source_hash(text, raw_html, source.difficulty))

@@ -175,10 +175,13 @@ def list_content(content_dir: Path, allowed: tuple[Path, ...] = ()) -> ContentLi
 def scan_inputs(project: Project) -> dict[str, tuple[int, int, int]]:
     """Size and modification time of every file a build reads: cheap enough to run on every save."""
     found: dict[str, tuple[int, int, int]] = {}
-    for path in list_content(project.content, (project.root,)).names:
+    listing = list_content(project.content, (project.root,))
+    for path in listing.names:
         stat = input_stat(path)
         if stat:
             found[path] = stat
+    for problem in (*listing.errors, *listing.warnings):  # a link out, a pipe: not read, but the build must say so
+        found[f"{problem.path}\0{problem.message}"] = (0, 0, 0)
     for path in list_public(project).values():
         stat = input_stat(path)
         if stat:

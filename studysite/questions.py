@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 from .errors import BuildFailed, ContentError, did_you_mean
 from .extensions import scan_fences
+from .frontmatter import TAG_HINT, tag_problem
 from .markup import MarkupError, render_inline, render_many, render_markdown
 from .model import Difficulty, Kind, Option, Question, slugify
 
@@ -23,6 +24,10 @@ OPTIONS_HINT = "list the options as a Markdown task list: '- [ ] a wrong option'
 
 _QUESTION_HEADING = re.compile(r"^##(?!#)(?:[ \t]+(.*?))?[ \t]*$")
 _MARKER = re.compile(r"^(?P<text>.*?)[ \t]*\[(?P<marker>[^\[\]]*)\][ \t]*(?:\{#(?P<id>[^}]*)\})?$")
+_CLOSING_HASHES = re.compile(r"[ \t]+#+[ \t]*$")
+_ROUND_MARKER = re.compile(r"\((easy|medium|hard)\)[ \t]*(?:\{#[^}]*\})?$", re.IGNORECASE)
+# '##What is X? [easy]': a heading to its author, a paragraph to Markdown (which wants a space after '##').
+_UNSPACED_QUESTION = re.compile(r"^##[^#\s].*\[(?:easy|medium|hard)\][ \t]*(?:\{#[^}]*\})?[ \t]*$", re.IGNORECASE)
 _EXPLICIT_ID = re.compile(r"^(?P<text>.*?)[ \t]*(?:\{#(?P<id>[^}]*)\})?[ \t]*$")
 _QUESTION_TAGS = re.compile(r"^\s*\n*tags[ \t]*:[ \t]*(?P<tags>[^\n]*)(?:\n|$)", re.IGNORECASE)
 
@@ -42,6 +47,9 @@ def split_questions(body: str, body_line: int, path: Path) -> tuple[str, list[_R
     lines = body.split("\n")
     in_code, fences = scan_fences(lines)
     errors = _hidden_questions(lines, in_code, fences, body_line, path)
+    errors += [ContentError(path, body_line + offset, f"'{line.strip()}' needs a space after '##' to be a question",
+                            f"write '## {line[2:].strip()}'")
+               for offset, line in enumerate(lines) if not in_code[offset] and _UNSPACED_QUESTION.match(line)]
     unclosed = [(opened, fence) for opened, closed, _, fence in fences if closed == -1]
     if unclosed and not errors:
         opened, fence = unclosed[0]
@@ -97,6 +105,7 @@ def parse_question_heading(heading: str, path: Path, line: int,
                            default: Difficulty | None = None) -> tuple[str, Difficulty, str]:
     """'What is X? [easy] {#x}' -> ('What is X?', Difficulty.EASY, 'x'); with a default difficulty,
     'What is X?' -> ('What is X?', default, '')."""
+    heading = _CLOSING_HASHES.sub("", heading)  # '## What is X? [easy] ##', as Markdown allows
     match = _MARKER.match(heading)
     choices = [d.value for d in Difficulty]
     marker = match.group("marker").strip().lower() if match else ""
@@ -107,6 +116,11 @@ def parse_question_heading(heading: str, path: Path, line: int,
             raise ContentError(path, line, "the question heading has no text", "write the question after '## '")
         return text, default, _checked_id(match.group("id"), path, line)
     if match is None:
+        round_marker = _ROUND_MARKER.search(heading)
+        if round_marker:
+            raise ContentError(path, line, f"question '{heading}' has its difficulty in parentheses",
+                               f"write it in square brackets: '## {heading[:round_marker.start()].strip()} "
+                               f"[{round_marker.group(1).lower()}]'")
         raise ContentError(path, line, f"question '{heading}' has no difficulty", NO_DIFFICULTY_HINT)
     if marker not in choices:
         raise ContentError(path, line, f"unknown difficulty '{match.group('marker')}'",
@@ -146,7 +160,8 @@ def split_question_tags(answer: str) -> tuple[tuple[str, ...], str, int]:
     return tags, answer[match.end():], answer[:match.end()].count("\n")
 
 
-_OPTION = re.compile(r"^ {0,3}[-*+][ \t]+\[(?P<mark>[ xX])\][ \t]*(?P<text>.*)$")
+# An option as written, '[x ]' and '[]' included: those are reported, not silently made text.
+_OPTION = re.compile(r"^ {0,3}[-*+][ \t]+\[(?P<mark>[ \txX]{0,3})\][ \t]*(?P<text>.*)$")
 _EXPLANATION_LABEL = re.compile(r"^\s*(?:\*\*)?explanation:?(?:\*\*)?:?[ \t]*", re.IGNORECASE)
 
 
@@ -155,6 +170,7 @@ class _RawOption:
     text: str
     is_correct: bool
     line: int
+    mark: str = " "  # between the brackets, as written
 
 
 def split_options(answer: str, first_line: int) -> tuple[str, list[_RawOption], str, int]:
@@ -169,7 +185,8 @@ def split_options(answer: str, first_line: int) -> tuple[str, list[_RawOption], 
         line = lines[index]
         match = _OPTION.match(line)
         if match:
-            options.append(_RawOption(match.group("text").strip(), match.group("mark") != " ", first_line + index))
+            mark = match.group("mark")
+            options.append(_RawOption(match.group("text").strip(), "x" in mark.lower(), first_line + index, mark))
         elif not line.strip():
             following = next((j for j in range(index, len(lines)) if lines[j].strip()), len(lines))
             if following == len(lines) or not _OPTION.match(lines[following]):
@@ -178,7 +195,7 @@ def split_options(answer: str, first_line: int) -> tuple[str, list[_RawOption], 
             continue
         elif line.startswith(("  ", "\t")):  # an option's text continued on the next line
             last = options[-1]
-            options[-1] = _RawOption(f"{last.text} {line.strip()}", last.is_correct, last.line)
+            options[-1] = _RawOption(f"{last.text} {line.strip()}", last.is_correct, last.line, last.mark)
         else:
             break
         index += 1
@@ -200,6 +217,9 @@ def _check_options(options: list[_RawOption], path: Path, line: int) -> list[Con
                                    "mark each right option with [x], for example '- [x] sigmoid'"))
     seen: dict[str, int] = {}
     for option in options:
+        if option.mark not in (" ", "x", "X"):
+            errors.append(ContentError(path, option.line, f"'[{option.mark}]' is not a checkbox",
+                                       "write '[x]' for a right option and '[ ]' (one space) for a wrong one"))
         if not option.text:
             errors.append(ContentError(path, option.line, "this option is empty", "write the option's text after [ ]"))
         elif option.text.casefold() in seen:
@@ -249,11 +269,16 @@ def parse_questions(raw: list[_RawQuestion], path: Path, kind: Kind = Kind.INTER
             headings.append((item, parse_question_heading(item.heading, path, item.line, default)))
         except ContentError as error:
             errors.append(error)
+            # Still read its answer, so that the answer's own problems (a missing image) come in this run.
+            headings.append((item, (item.heading.strip() or "?", Difficulty.MEDIUM, "")))
     shared = Counter(text.casefold() for _, (text, _, _) in headings)
     seen: dict[tuple[str, str], int] = {}
     for number, (item, (text, difficulty, explicit_id)) in enumerate(headings, start=1):
         tags, answer, taken = split_question_tags(item.answer)
         answer_line = item.line + 1 + taken
+        for tag in tags:
+            if problem := tag_problem(tag):
+                errors.append(ContentError(path, item.line + taken, problem, TAG_HINT))
         key = (text.casefold(), answer.strip())
         if key in seen:
             errors.append(ContentError(path, item.line,

@@ -73,6 +73,12 @@ def check_page_name(project, name: PageName) -> None:
                          "index.html is the category's own page; choose another name")
     slug = slugify(name.topic + name.kind.spec.suffix)
     folder = project.content / name.category
+    # The same rule as every build's: nothing is written through a link that leads out of the project.
+    for place in (project.content, folder):
+        if place.exists() and not place.resolve().is_relative_to(project.root.resolve()):
+            raise UsageError(relative_to_cwd(project.content / name.file), None,
+                             f"{relative_to_cwd(place)} is a link to {place.resolve()}, outside the project",
+                             "new writes only inside the project: replace the link with a folder of its own")
     for existing in sorted(folder.glob("*.md")) if folder.is_dir() else ():
         if slugify(existing.name.removesuffix(".md")) == slug:
             raise UsageError(shown, None, f"{relative_to_cwd(existing)} already becomes {name.category}/{slug}.html",

@@ -221,3 +221,19 @@ def test_broken_formulas_are_errors_in_plain_words(formula, problem):
     with pytest.raises(MarkupError) as caught:
         render_markdown(f"Text\n\n{formula}")
     assert problem in caught.value.message and "Error" not in caught.value.message
+
+
+@pytest.mark.parametrize("deep", ["".join("    " * level + "- item\n" for level in range(300)), ">" * 1000 + " deep\n",
+                                  "".join("  " * level + "- item\n" for level in range(300))])
+def test_nesting_too_deep_is_an_error_and_leaves_the_converter_working(deep):
+    from studysite.markup import render_many
+
+    try:
+        render_many([deep, "Another answer."])
+    except MarkupError:
+        pass
+    try:
+        render_markdown(deep)
+    except MarkupError as error:
+        assert "nests lists or quotes too deeply" in error.message
+    assert render_markdown("![A kernel](img/k.png)") == '<p><img alt="A kernel" src="img/k.png"></p>'

@@ -164,4 +164,4 @@ def test_a_save_made_before_the_live_connection_is_up_still_shows(page: Page, ma
         wait_for(lambda: "(saved early)" in urllib.request.urlopen(f"{origin}/nn/gradients.html", timeout=5).read().decode())
         assert "(saved early)" not in page.locator("main").inner_text()
         held[0].continue_()
-        expect(page.locator("main")).to_contain_text("(saved early)", timeout=5000)
+        expect(page.locator("main")).to_contain_text("(saved early)", timeout=15000)
