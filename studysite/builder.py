@@ -147,6 +147,11 @@ class Builder:
         from .errors import ContentError
         from .project import read_static
 
+        own_templates = self.project.root / "templates"
+        if own_templates in self.project.templates:  # the same link rules as content: nothing from outside
+            listing = list_content(own_templates, (self.project.root,))
+            if listing.errors:
+                raise BuildFailed(listing.errors)
         static_files = read_static(self.project.static)
         config = load_config(self.project.config_file, static_files)
         discovery, assets = self._discover(inputs)

@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from .errors import BuildFailed, ContentError, did_you_mean
 from .extensions import scan_fences
-from .frontmatter import TAG_HINT, tag_problem
+from .frontmatter import TAG_HINT, quote_value, tag_problem
 from .markup import MarkupError, render_inline, render_many, render_markdown
 from .model import Difficulty, Kind, Option, Question, slugify
 
@@ -118,10 +118,10 @@ def parse_question_heading(heading: str, path: Path, line: int,
     if match is None:
         round_marker = _ROUND_MARKER.search(heading)
         if round_marker:
-            raise ContentError(path, line, f"question '{heading}' has its difficulty in parentheses",
+            raise ContentError(path, line, f"question '{quote_value(heading, 80)}' has its difficulty in parentheses",
                                f"write it in square brackets: '## {heading[:round_marker.start()].strip()} "
                                f"[{round_marker.group(1).lower()}]'")
-        raise ContentError(path, line, f"question '{heading}' has no difficulty", NO_DIFFICULTY_HINT)
+        raise ContentError(path, line, f"question '{quote_value(heading, 80)}' has no difficulty", NO_DIFFICULTY_HINT)
     if marker not in choices:
         raise ContentError(path, line, f"unknown difficulty '{match.group('marker')}'",
                            f"use easy, medium or hard{did_you_mean(marker, choices)}")
@@ -224,7 +224,7 @@ def _check_options(options: list[_RawOption], path: Path, line: int) -> list[Con
             errors.append(ContentError(path, option.line, "this option is empty", "write the option's text after [ ]"))
         elif option.text.casefold() in seen:
             errors.append(ContentError(path, option.line,
-                                       f"option '{option.text}' is listed twice (also on line {seen[option.text.casefold()]})",
+                                       f"option '{quote_value(option.text, 80)}' is listed twice (also on line {seen[option.text.casefold()]})",
                                        "remove or reword one of them"))
         seen.setdefault(option.text.casefold(), option.line)
     return errors
@@ -282,7 +282,7 @@ def parse_questions(raw: list[_RawQuestion], path: Path, kind: Kind = Kind.INTER
         key = (text.casefold(), answer.strip())
         if key in seen:
             errors.append(ContentError(path, item.line,
-                                       f"question '{text}' already appears on line {seen[key]} with the same answer",
+                                       f"question '{quote_value(text, 80)}' already appears on line {seen[key]} with the same answer",
                                        "remove one copy, or change one of the answers"))
             continue
         seen[key] = item.line
@@ -317,7 +317,7 @@ def parse_questions(raw: list[_RawQuestion], path: Path, kind: Kind = Kind.INTER
             errors.append(error)
             continue
         if kind is not Kind.MCQ and not answer.strip():
-            errors.append(ContentError(path, item.line, f"question '{text}' has no answer",
+            errors.append(ContentError(path, item.line, f"question '{quote_value(text, 80)}' has no answer",
                                        "write the answer below the heading, before the next '## '"))
         questions.append(Question(
             id=question_id, title_text=text, difficulty=difficulty, line=item.line, tags=tags, **extra,

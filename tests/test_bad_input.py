@@ -196,3 +196,13 @@ def test_a_broken_copy_of_the_example_site_reports_everything_and_keeps_the_old_
     assert "internal error" not in err
     assert snapshot(root / "_site") == before
     assert main(["check"]) == 1
+
+
+@pytest.mark.parametrize("folder", ["templates", "static", "public"])
+def test_a_link_out_of_the_project_in_any_source_folder_is_an_error(make_site, capsys, folder):
+    root = make_site()
+    (root / folder).mkdir()
+    (root / folder / "leak.html").symlink_to("/etc/passwd")
+    assert run_cli(root, "build") == 1
+    assert f"{folder}/leak.html: this link leads outside the project, to /etc/passwd" in capsys.readouterr().err
+    assert not (root / "_site").exists()
