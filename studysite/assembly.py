@@ -42,8 +42,9 @@ def assemble_site(config: SiteConfig, discovery: Discovery, pages: list[Page], a
     if not errors and not categories:
         errors.append(ContentError(shown_root, None, "there is no content to build",
                                    f"add a file with '{command_name()} new <category>/<topic>'"))
+    parsed = {str(page.source_path) for page in pages}
     unparsed = {f"{source.category}/{slugify(kind_of_stem(source.path.stem)[0])}" for source in discovery.sources
-                if str(source.shown) not in {str(page.source_path) for page in pages}}
+                if str(source.shown) not in parsed}
     categories = resolve_related(categories, errors, unparsed)
     if errors:
         raise BuildFailed(errors, warnings)
