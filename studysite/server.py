@@ -222,6 +222,10 @@ def serve(project: Project, host: str = "127.0.0.1", port: int = 8000) -> int:
             page = Path(self.absolute_path).read_bytes()
             return self.finish(with_dev_client(page))
 
+        def compute_etag(self):
+            # The build number is not a file: no file's tag (tornado's own would fail on it).
+            return None if getattr(self, "absolute_path", None) is None else super().compute_etag()
+
         def set_extra_headers(self, path: str) -> None:
             if "v" not in self.request.arguments:
                 # Unversioned files (the search index) change under the same name: always ask.

@@ -203,3 +203,14 @@ def test_serve_never_serves_a_folder_the_build_refuses(make_site, tmp_path):
                                  "--output", str(output)], capture_output=True, text=True, timeout=30)
         assert result.returncode == 1 and "hint:" in result.stderr and "Traceback" not in result.stderr, result.stderr
     assert sorted(p.name for p in foreign.iterdir()) == ["secret.txt"]
+
+
+def test_the_page_can_ask_which_build_is_current(make_site):
+    root = make_site()
+    with serving(root) as (port, lines):
+        status, body = get(port, "/.studysite/build")
+        assert (status, body) == (200, '{"build": 0}')
+        topic = root / "content/nn/gradients.md"
+        topic.write_text(topic.read_text().replace("Gradients shrink", "Gradients shrink (next)"))
+        wait_for(lambda: get(port, "/.studysite/build")[1] == '{"build": 1}', seconds=5)
+    assert not any("Traceback" in line for line in lines)

@@ -10,7 +10,6 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from conftest import REPO, free_port, wait_for, write_files
@@ -151,8 +150,6 @@ def test_recovering_from_a_build_error_keeps_the_readers_place(page: Page, make_
         assert abs(page.evaluate("window.scrollY") - 900) < 5, "the reader lost their place"
 
 
-@pytest.mark.xfail(strict=False, reason="passes alone at times, fails in others: the catch-up on connect races the "
-                                       "page's parsing while livereload.js is held; to be made reliable (issue 14)")
 def test_a_save_made_before_the_live_connection_is_up_still_shows(page: Page, make_site):
     root = make_site()
     topic = root / "content/nn/gradients.md"
