@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Callable
 
 from .assets import CheckedPage
-from .discovery import Discovery
+from .discovery import Discovery, unparsed_sources
 from .errors import BuildFailed, ContentError, command_name, relative_to_cwd
 from .model import Category, Kind, Page, Site, SiteConfig, Subject, Tag, slugify, sort_key
 from .pages import kind_of_stem
@@ -42,9 +42,8 @@ def assemble_site(config: SiteConfig, discovery: Discovery, pages: list[Page], a
     if not errors and not categories:
         errors.append(ContentError(shown_root, None, "there is no content to build",
                                    f"add a file with '{command_name()} new <category>/<topic>'"))
-    parsed = {str(page.source_path) for page in pages}
-    unparsed = {f"{source.category}/{slugify(kind_of_stem(source.path.stem)[0])}" for source in discovery.sources
-                if str(source.shown) not in parsed}
+    unparsed = {f"{source.category}/{slugify(kind_of_stem(source.path.stem)[0])}"
+                for source in unparsed_sources(discovery, pages)}
     categories = resolve_related(categories, errors, unparsed)
     if errors:
         raise BuildFailed(errors, warnings)

@@ -149,9 +149,7 @@ class Builder:
 
         own_templates = self.project.root / "templates"
         if own_templates in self.project.templates:  # the same link rules as content: nothing from outside
-            listing = list_content(own_templates, (self.project.root,))
-            if listing.errors:
-                raise BuildFailed(listing.errors)
+            list_content(own_templates, (self.project.root,)).checked()
         static_files = read_static(self.project.static)
         config = load_config(self.project.config_file, static_files)
         discovery, assets = self._discover(inputs)
@@ -208,9 +206,9 @@ class Builder:
         """Check every page's links (again only when it or the pages it can link to changed), then assemble."""
         from .assembly import assemble_site
         from .assets import LinkChecker
+        from .discovery import unparsed_sources
 
-        parsed = {str(page.source_path) for page in pages}
-        unparsed = [(source.category, source.path.name) for source in discovery.sources if str(source.shown) not in parsed]
+        unparsed = [(source.category, source.path.name) for source in unparsed_sources(discovery, pages)]
         state, links = self.cache.state, LinkChecker(pages, assets, unparsed, self._template_ids())
 
         def check(page: Page) -> CheckedPage:

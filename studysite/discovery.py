@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import BuildFailed, ContentError, collect_errors, relative_to_cwd
-from .model import Category, slugify
+from .model import Category, Page, slugify
 from .pages import Source, load_category
 from .project import ContentListing
 
@@ -66,3 +66,9 @@ def discover_content(content_dir: Path, listing: ContentListing) -> Discovery:
             else:
                 sources.append(Source(path, shown, category.slug, category.difficulty))
     return Discovery(tuple(categories), tuple(sources), tuple(errors), listing.warnings)
+
+
+def unparsed_sources(discovery: Discovery, pages: list[Page]) -> list[Source]:
+    """The content files that failed before they made a page (not even in part)."""
+    parsed = {str(page.source_path) for page in pages}
+    return [source for source in discovery.sources if str(source.shown) not in parsed]

@@ -21,7 +21,7 @@ from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from .blocks import BlockReader, fence_after, normalize_lines
-from .containment import URL_ATTRIBUTES, SafeAttributesTreeprocessor, is_event_handler, is_script_url
+from .containment import SafeAttributesTreeprocessor, drop_script_attributes
 from .inlines import (COMPONENT_TAG, HTML_RE, STRIKETHROUGH, BareLinkTreeprocessor, ComponentTagProcessor,
                       FilteredHtmlInlineProcessor, HardBreakProcessor, StrikethroughProcessor)
 
@@ -99,10 +99,7 @@ _ESCAPED_CHARACTER_REFERENCE = re.compile(r"&amp;(#x[0-9A-Fa-f]{1,6};|#[0-9]{1,7
 def _serialize_mathml(element: etree.Element) -> str:
     """MathML as markup with the formula's own text escaped: latex2mathml's own serializer un-escapes
     everything, so that '\\text{<img onerror=...>}' would become a real element."""
-    for node in element.iter():
-        for name, value in list(node.attrib.items()):
-            if is_event_handler(name) or (name in URL_ATTRIBUTES and is_script_url(value, name)):
-                del node.attrib[name]
+    drop_script_attributes(element)
     return _ESCAPED_CHARACTER_REFERENCE.sub(r"&\1", etree.tostring(element, encoding="unicode"))
 
 

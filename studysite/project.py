@@ -94,6 +94,12 @@ class ContentListing:
     def files(self) -> tuple[Path, ...]:
         return tuple(map(Path, self.names))
 
+    def checked(self) -> ContentListing:
+        """The listing, or BuildFailed with its errors (a link out of the project, a loop)."""
+        if self.errors:
+            raise BuildFailed(self.errors)
+        return self
+
 
 def list_content(content_dir: Path, allowed: tuple[Path, ...] = ()) -> ContentListing:
     """The files under `content_dir`, by one set of rules for build, check, serve and the tests:
@@ -207,9 +213,7 @@ def list_public(project: Project) -> dict[str, Path]:
     folder = project.public
     if not folder.is_dir():
         return {}
-    listing = list_content(folder, (project.root,))
-    if listing.errors:
-        raise BuildFailed(listing.errors)
+    listing = list_content(folder, (project.root,)).checked()
     prefix = len(str(folder).rstrip("/")) + 1
     return {name[prefix:].replace("\\", "/"): Path(name) for name in listing.names}
 

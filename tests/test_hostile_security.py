@@ -528,6 +528,17 @@ def http_get(port: int, path: str, timeout: float = 5) -> tuple[int, bytes]:
         connection.close()
 
 
+def stop(process: subprocess.Popen) -> None:
+    """End a server process, killing it if it will not stop."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 def serve_until_exit(root: Path, args: list[str], tmp_path: Path, probe: str | None, seconds: float = 15):
     """Start `serve`; while it runs, try GET `probe`. Returns (exit code or None if it kept running,
     stderr, what GET `probe` answered with 200 or None)."""
@@ -553,13 +564,7 @@ def serve_until_exit(root: Path, args: list[str], tmp_path: Path, probe: str | N
                 time.sleep(0.1)
             code = process.poll()
         finally:
-            if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(timeout=5)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
+            stop(process)
     return code, err_path.read_text("utf-8", "replace"), leaked
 
 
@@ -632,12 +637,7 @@ def test_serve_answers_a_nul_in_the_path_with_400(make_site, capsys, monkeypatch
             status, _ = http_get(port, path)
             time.sleep(0.2)  # let the server log the request
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process)
     log = err_path.read_text("utf-8", "replace")
     assert status == 400, f"GET {path} answered {status}\n{log[-3000:]}"
     assert "Traceback" not in log, log[-3000:]
