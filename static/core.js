@@ -54,38 +54,193 @@
     });
   }
 
-  function makeStore(rootUrl) {
-    /* ---- Storage: one JSON record per site, kept in memory when localStorage is unavailable. ---- */
-    return (function () {
-      // The site's root path keeps two sites on one origin (user.github.io/a/ and /b/) apart.
-      var key = "studysite:" + rootUrl.pathname;
-      var data = { version: 1, cards: {}, checks: {}, quizzes: {} };
-      try {
-        var saved = JSON.parse(window.localStorage.getItem(key) || "null");
-        if (saved && typeof saved === "object") data = normalize(saved);
-      } catch (e) { /* private mode or file:// without storage: the page simply forgets */ }
-
-      function normalize(raw) {
-        var clean = { version: 1, cards: {}, checks: {}, quizzes: {} };
-        ["cards", "checks", "quizzes"].forEach(function (part) {
-          if (raw[part] && typeof raw[part] === "object" && !Array.isArray(raw[part])) clean[part] = raw[part];
-        });
-        Object.keys(clean.cards).forEach(function (id) {
-          if (clean.cards[id] !== "known" && clean.cards[id] !== "review") delete clean.cards[id];
-        });
-        return clean;
-      }
-      function save() {
-        try { window.localStorage.setItem(key, JSON.stringify(data)); } catch (e) { /* keep it in memory */ }
-      }
-      return {
-        get data() { return data; },
-        save: save,
-        replace: function (raw) { data = normalize(raw); save(); },
-        exportText: function () { return JSON.stringify({ studysite: 1, site: rootUrl.pathname, progress: data }, null, 2); }
-      };
-    })();
+  /* ---- Days: reviews are dated by the learner's calendar day (days since 1970-01-01, local time). ---- */
+  function today() {
+    var now = new Date();
+    return Math.floor((now.getTime() - now.getTimezoneOffset() * 60000) / 86400000);
   }
+  function dayLabel(day, options) {
+    // A day number as the learner's calendar shows it ("Mon 7 Dec"), in the page's language.
+    var date = new Date(day * 86400000);
+    var format = Object.assign({ timeZone: "UTC" }, options || { weekday: "short", day: "numeric", month: "short" });
+    try { return date.toLocaleDateString(document.documentElement.lang || undefined, format); }
+    catch (e) { return date.toISOString().slice(0, 10); }
+  }
+  function dueText(days) {
+    if (days < 0) return "Overdue by " + plural(-days, "day");
+    if (days === 0) return "Due today";
+    if (days === 1) return "Due tomorrow";
+    return "Due in " + plural(days, "day");
+  }
+
+  /* ---- Storage: one versioned JSON record per site, kept in memory when localStorage is unavailable.
+     Version 2: cards: { "<topic path>#<question id>": [[day, grade], ...] } (every review, oldest
+     first; grade 1 Again, 2 Hard, 3 Good, 4 Easy), checks: { "<page>#<item>": true },
+     quizzes: { "<quiz path>": {best, last, total, at} }, settings: {newPerDay, retention, shortcuts}.
+     Version 1 kept one mark per card ("known" / "review") with no date: it becomes one review, Good
+     or Again, on the day it is first read. Histories of questions no longer on the site are kept. ---- */
+  var VERSION = 2;
+  var DEFAULT_SETTINGS = { newPerDay: 20, retention: 0.9, shortcuts: true };
+  function emptyData() { return { version: VERSION, cards: {}, checks: {}, quizzes: {}, settings: {} }; }
+  function isObject(value) { return !!value && typeof value === "object" && !Array.isArray(value); }
+  function cleanHistory(raw, migrationDay) {
+    if (raw === "known") return [[migrationDay, 3]];
+    if (raw === "review") return [[migrationDay, 1]];
+    if (!Array.isArray(raw)) return null;
+    var reviews = raw.filter(function (r) {
+      return Array.isArray(r) && Number.isInteger(r[0]) && r[0] > 0 && r[0] < 200000 && [1, 2, 3, 4].indexOf(r[1]) !== -1;
+    }).map(function (r) { return [r[0], r[1]]; });
+    // Oldest first; reviews of one day keep their order (Array sort is stable).
+    reviews.sort(function (a, b) { return a[0] - b[0]; });
+    return reviews.length ? reviews : null;
+  }
+  function cleanSettings(raw) {
+    var clean = {};
+    if (!isObject(raw)) return clean;
+    if (Number.isInteger(raw.newPerDay) && raw.newPerDay >= 0 && raw.newPerDay <= 9999) clean.newPerDay = raw.newPerDay;
+    if (typeof raw.retention === "number" && raw.retention >= 0.7 && raw.retention <= 0.99) clean.retention = raw.retention;
+    if (typeof raw.shortcuts === "boolean") clean.shortcuts = raw.shortcuts;
+    return clean;
+  }
+  /** Any saved or imported record, of any version, as a clean current one; null if it is not one. */
+  function normalize(raw) {
+    if (!isObject(raw)) return null;
+    var clean = emptyData(), day = today();
+    if (isObject(raw.cards)) Object.keys(raw.cards).forEach(function (id) {
+      var history = cleanHistory(raw.cards[id], day);
+      if (history) clean.cards[id] = history;
+    });
+    if (isObject(raw.checks)) Object.keys(raw.checks).forEach(function (id) { if (raw.checks[id] === true) clean.checks[id] = true; });
+    if (isObject(raw.quizzes)) Object.keys(raw.quizzes).forEach(function (id) {
+      var q = raw.quizzes[id];
+      if (isObject(q) && Number.isInteger(q.best) && Number.isInteger(q.total)) clean.quizzes[id] = q;
+    });
+    clean.settings = cleanSettings(raw.settings);
+    return clean;
+  }
+  /** `incoming` folded into `data`: per question the longer history wins (on a tie, the one reviewed
+      last), ticks add up, each quiz keeps its best score. Returns what changed. */
+  function merge(data, incoming) {
+    var report = { added: 0, longer: 0, kept: 0, checks: 0, quizzes: 0 };
+    Object.keys(incoming.cards).forEach(function (id) {
+      var mine = data.cards[id], theirs = incoming.cards[id];
+      if (!mine) { data.cards[id] = theirs; report.added += 1; return; }
+      var theirsWins = theirs.length > mine.length ||
+        (theirs.length === mine.length && theirs[theirs.length - 1][0] > mine[mine.length - 1][0]);
+      if (theirsWins) { data.cards[id] = theirs; report.longer += 1; } else report.kept += 1;
+    });
+    Object.keys(incoming.checks).forEach(function (id) {
+      if (!data.checks[id]) { data.checks[id] = true; report.checks += 1; }
+    });
+    Object.keys(incoming.quizzes).forEach(function (id) {
+      var mine = data.quizzes[id], theirs = incoming.quizzes[id];
+      if (!mine || theirs.best > mine.best) { data.quizzes[id] = theirs; report.quizzes += 1; }
+    });
+    return report;
+  }
+
+  function makeStore(rootUrl) {
+    // The site's root path keeps two sites on one origin (user.github.io/a/ and /b/) apart.
+    var key = "studysite:" + rootUrl.pathname;
+    var data = emptyData(), persistent = true;
+    var migrated = false;
+    try {
+      var raw = JSON.parse(window.localStorage.getItem(key) || "null"), saved = normalize(raw);
+      if (saved) { data = saved; migrated = raw.version !== VERSION; }
+    } catch (e) { persistent = false; /* private mode or file:// without storage: the page simply forgets */ }
+    var states = {};  // replayed card states, by id and author's level (cleared on every change)
+    // Another tab of the site saved: read its data, so a save here does not undo it.
+    window.addEventListener("storage", function (event) {
+      if (event.key !== key) return;
+      try { data = normalize(JSON.parse(event.newValue || "null")) || emptyData(); } catch (e) { return; }
+      states = {};
+      document.dispatchEvent(new CustomEvent("studysite:storechange"));
+    }, { signal: lifetime.signal });
+
+    function save() {
+      states = {};
+      try { window.localStorage.setItem(key, JSON.stringify(data)); return true; }
+      catch (e) { persistent = false; return false; /* full or refused: kept in memory for this page */ }
+    }
+    function settings() { return Object.assign({}, DEFAULT_SETTINGS, data.settings); }
+    /** A card's schedule from its history: null if never reviewed, else FSRS's state plus its due day. */
+    function state(id, level) {
+      var cacheKey = id + "|" + (level || "");
+      if (cacheKey in states) return states[cacheKey];
+      var history = data.cards[id], card = null;
+      if (history && window.studysiteFsrs) {
+        card = studysiteFsrs.replay(history, studysiteFsrs.PRIOR[level]);
+        card.due = studysiteFsrs.due(card, settings().retention);
+        card.first = history[0][0];
+      }
+      return (states[cacheKey] = card);
+    }
+    /** Record a review of `id` today; `correcting`: the learner changed today's last answer on a topic
+        page (the same answer again takes it back), rather than answering a second time. */
+    function review(id, grade, correcting) {
+      var day = today(), history = (data.cards[id] || []).slice(), last = history[history.length - 1];
+      if (correcting && last && last[0] === day) {
+        history.pop();
+        if (last[1] !== grade) history.push([day, grade]);
+      } else {
+        history.push([day, grade]);
+      }
+      if (history.length) data.cards[id] = history; else delete data.cards[id];
+      save();
+    }
+    if (migrated) save();  // an older record is dated once, on the day it is first read
+    return {
+      get data() { return data; },
+      get persistent() { return persistent; },
+      save: save,
+      settings: settings,
+      setting: function (name, value) { data.settings[name] = value; data.settings = cleanSettings(data.settings); save(); },
+      state: state,
+      review: review,
+      forget: function (ids) { ids.forEach(function (id) { delete data.cards[id]; }); save(); },
+      resetAll: function () { data = Object.assign(emptyData(), { settings: data.settings }); save(); },
+      /** Merge an export (any version); null if the text is not one. */
+      importText: function (text) {
+        var parsed;
+        try { parsed = JSON.parse(text); } catch (e) { return null; }
+        if (!isObject(parsed) || (parsed.studysite !== 1 && parsed.studysite !== 2)) return null;
+        var incoming = normalize(parsed.progress);
+        if (!incoming) return null;
+        var report = merge(data, incoming);
+        save();
+        return report;
+      },
+      exportText: function () {
+        return JSON.stringify({ studysite: VERSION, site: rootUrl.pathname, exported: new Date().toISOString().slice(0, 10),
+                                progress: data });
+      }
+    };
+  }
+
+  /* ---- The site's data scripts (search and review indexes, a topic's cards): a <script>, because
+     fetch() cannot read files next to a page opened from file://. ---- */
+  var scripts = {};
+  function loadScript(src) {
+    if (!scripts[src]) scripts[src] = new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.src = src;
+      script.setAttribute("data-loaded", "");  // (not part of the page as built: the dev server's swap ignores it)
+      script.onload = function () { resolve(); };
+      script.onerror = function () { delete scripts[src]; script.remove(); reject(new Error("could not load " + src)); };
+      document.head.appendChild(script);
+    });
+    return scripts[src];
+  }
+
+  // The dev server rebuilt some data scripts: load them afresh when next asked.
+  document.addEventListener("studysite:data-changed", function (event) {
+    Object.keys(scripts).forEach(function (src) {
+      var path = new URL(src, location.href).pathname;
+      if (!event.detail.some(function (changed) { return path === "/" + changed || path.slice(-changed.length - 1) === "/" + changed; })) return;
+      delete scripts[src];
+      $$("script[data-loaded]").forEach(function (el) { if (el.src === new URL(src, location.href).href) el.remove(); });
+    });
+  });
 
   function start(previous) {
     // Listeners outside the body live as long as this page: a swap aborts them before rewiring.
@@ -99,6 +254,7 @@
       if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
       if (isTyping(event.target)) return;
       if ($("dialog[open]")) return;  // a dialog owns the keyboard while open
+      if (!page.store.settings().shortcuts) return;  // single-key shortcuts can be turned off (WCAG 2.1.4)
       for (var i = 0; i < keyHandlers.length; i++) {
         if (keyHandlers[i](event)) { event.preventDefault(); return; }
       }
@@ -117,7 +273,8 @@
 
   window.studysite = {
     feature: function (name, wire) { features.push({ name: name, wire: wire }); },
-    $: $, $$: $$, show: show, plural: plural, copyText: copyText, isTyping: isTyping
+    $: $, $$: $$, show: show, plural: plural, copyText: copyText, isTyping: isTyping,
+    loadScript: loadScript, today: today, dayLabel: dayLabel, dueText: dueText, normalize: normalize, merge: merge
   };
   // Deferred scripts all run before DOMContentLoaded: by then every feature has registered.
   document.addEventListener("DOMContentLoaded", function () { start(null); });

@@ -1,68 +1,145 @@
-/* studysite progress: progress on the home and category pages, with export and import. */
+/* studysite progress: what is known and due on the home and category pages, and the progress panel
+   (export, merging import, reset everything, persistent storage) on the home and review pages. */
 (function () {
   "use strict";
   studysite.feature("progress", function (page) {
-    var $ = studysite.$, $$ = studysite.$$, show = studysite.show;
+    var $ = studysite.$, $$ = studysite.$$, show = studysite.show, plural = studysite.plural;
     var store = page.store;
-    function knownIn(topic) {
-      var cards = store.data.cards, prefix = topic + "#", known = 0, review = 0;
-      Object.keys(cards).forEach(function (id) {
-        if (id.indexOf(prefix) !== 0) return;
-        if (cards[id] === "known") known += 1; else review += 1;
+    var topicsShown = $$("[data-progress-for]"), panel = $("[data-progress-panel]");
+    if (!topicsShown.length && !panel && !$("[data-quiz-for]")) return;
+    var index = null;  // the review index: which questions each topic has now, and their levels
+
+    function hasHistory() { return Object.keys(store.data.cards).length > 0; }
+    function tally(topic) {
+      // Known: last answered Hard, Good or Easy; due: its review day has come.
+      var counts = { known: 0, due: 0, again: 0 }, day = studysite.today();
+      (index.topics[topic] || []).forEach(function (q) {
+        var s = store.state(topic + "#" + q.id, q.difficulty);
+        if (!s) return;
+        if (s.grade === 1) counts.again += 1; else counts.known += 1;
+        if (s.due <= day) counts.due += 1;
       });
-      return { known: known, review: review };
+      return counts;
     }
-    function showListingProgress() {
-      var overall = 0;
-      $$("[data-progress-for]").forEach(function (el) {
-        var total = Number(el.dataset.total), p = knownIn(el.dataset.progressFor);
-        var known = Math.min(p.known, total);
-        overall += known;
-        el.textContent = (known ? "· " + known + "/" + total + " known" : "") + (p.review ? " · " + p.review + " to review" : "");
-        el.classList.toggle("is-complete", known === total);
-        el.hidden = !known && !p.review;
+    function paint() {
+      var overall = { known: 0, due: 0 };
+      topicsShown.forEach(function (el) {
+        var topic = el.dataset.progressFor, total = Number(el.dataset.total);
+        var c = index ? tally(topic) : { known: 0, due: 0, again: 0 };
+        overall.known += c.known; overall.due += c.due;
+        el.textContent = (c.known ? "· " + c.known + "/" + total + " known" : "") + (c.again ? " · " + c.again + " to review" : "");
+        el.classList.toggle("is-complete", c.known === total);
+        el.hidden = !c.known && !c.again;
+        var due = $("[data-due-for=\"" + CSS.escape(topic) + "\"]");
+        if (due) { due.textContent = c.due + " due today"; due.hidden = !c.due; }
       });
       $$("[data-quiz-for]").forEach(function (el) {
         var result = store.data.quizzes[el.dataset.quizFor];
         el.hidden = !result;
         if (result) el.textContent = "· best " + result.best + "/" + result.total;
       });
-      var panel = $("[data-progress-panel]");
       if (panel) {
-        $("[data-overall-progress]", panel).textContent = overall + " of " + panel.dataset.total + " questions known";
+        if (index && !topicsShown.length) {  // (the review page lists no topics: count them all)
+          Object.keys(index.topics).forEach(function (topic) { var c = tally(topic); overall.known += c.known; overall.due += c.due; });
+        }
+        $("[data-overall-progress]", panel).textContent = overall.known + " of " + panel.dataset.total + " questions known";
+        var due = $("[data-overall-due]", panel);
+        due.textContent = overall.due + " due today";
+        due.hidden = !overall.due || page.body.dataset.page === "review";
         show(panel);
       }
     }
-    (function progressPanel() {
-      var panel = $("[data-progress-panel]");
-      if (!panel) return;
-      var status = $("[data-progress-status]", panel), file = $("[data-import-file]", panel);
-      $("[data-action=export]", panel).addEventListener("click", function () {
-        var blob = new Blob([store.exportText()], { type: "application/json" });
-        var link = document.createElement("a");
-        link.href = URL.createObjectURL(blob);
-        link.download = "studysite-progress.json";
-        document.body.appendChild(link);
-        link.click();
-        link.remove();
-        setTimeout(function () { URL.revokeObjectURL(link.href); }, 1000);
-        status.textContent = "Progress exported as studysite-progress.json.";
+    function loadIndex() {
+      // Only a learner with a history needs the index: a first visit loads nothing more.
+      if (!hasHistory()) { index = null; paint(); return; }
+      studysite.loadScript(page.body.dataset.reviewIndex).then(function () {
+        var raw = window.studysiteReviewIndex, T = positions(raw.fields.topic), Q = positions(raw.fields.question);
+        index = { topics: {} };
+        raw.topics.forEach(function (t) {
+          index.topics[t[T.url]] = t[T.questions].map(function (q) { return { id: q[Q.id], difficulty: q[Q.difficulty] }; });
+        });
+        paint();
+      }, function () { paint(); });
+    }
+    function positions(names) { var at = {}; names.forEach(function (n, i) { at[n] = i; }); return at; }
+
+    function storageStatus() {
+      // Tell the learner how long the browser keeps what they saved (and ask it to keep it).
+      var status = $("[data-storage-status]", panel), button = $("[data-action=persist]", panel);
+      var safari = /^((?!chrome|android|crios|fxios).)*safari/i.test(navigator.userAgent);
+      if (!store.persistent) {
+        status.textContent = "This browser does not let the site save anything here: progress lasts until you close the page. Export it to keep it.";
+        return;
+      }
+      var base = "Progress is saved in this browser only.";
+      if (!navigator.storage || !navigator.storage.persisted) {
+        status.textContent = base + (safari ? " Safari deletes it after 7 days without a visit unless the site is on your home screen: export it now and then." : "");
+        return;
+      }
+      navigator.storage.persisted().then(function (kept) {
+        status.textContent = kept
+          ? base + " The browser keeps it until you clear this site's data."
+          : base + " The browser may clear it when space runs low" +
+            (safari ? ", and Safari deletes it after 7 days without a visit" : "") + ": ask it to keep it, or export it now and then.";
+        button.hidden = kept;
       });
-      $("[data-action=import]", panel).addEventListener("click", function () { file.click(); });
+    }
+    if (panel) {
+      var status = $("[data-progress-status]", panel), file = $("[data-import-file]", panel);
+      panel.addEventListener("click", function (event) {
+        var button = event.target.closest("button[data-action]");
+        if (!button) return;
+        var action = button.dataset.action;
+        if (action === "export") {
+          var blob = new Blob([store.exportText()], { type: "application/json" });
+          var link = document.createElement("a");
+          link.href = URL.createObjectURL(blob);
+          link.download = "studysite-progress.json";
+          document.body.appendChild(link);
+          link.click();
+          link.remove();
+          setTimeout(function () { URL.revokeObjectURL(link.href); }, 1000);
+          status.textContent = "Progress exported as studysite-progress.json.";
+        } else if (action === "import") {
+          file.click();
+        } else if (action === "persist") {
+          navigator.storage.persist().then(function (granted) {
+            status.textContent = granted ? "The browser will keep your progress." :
+              "The browser did not promise to keep it (browsers decide by how often you visit): export your progress now and then.";
+            storageStatus();
+          });
+        } else if (action === "reset-all") {
+          var cards = Object.keys(store.data.cards).length;
+          if (!window.confirm("Reset everything? This forgets the answers and schedule of " + plural(cards, "card") + ", every quiz score " +
+                              "and every checklist tick saved in this browser. Export first to keep a copy.")) return;
+          store.resetAll();
+          status.textContent = "Everything was reset.";
+          document.dispatchEvent(new CustomEvent("studysite:storechange"));
+        }
+      });
       file.addEventListener("change", function () {
         var chosen = file.files && file.files[0];
         if (!chosen) return;
         chosen.text().then(function (text) {
-          var parsed = JSON.parse(text);
-          if (!parsed || parsed.studysite !== 1 || typeof parsed.progress !== "object") throw new Error("format");
-          store.replace(parsed.progress);
-          showListingProgress();
-          status.textContent = "Progress imported: " + Object.keys(store.data.cards).length + " cards.";
-        }).catch(function () {
-          status.textContent = "That file is not a studysite progress export; nothing was changed.";
+          var report = store.importText(text);
+          if (!report) {
+            status.textContent = "That file is not a studysite progress export; nothing was changed.";
+            return;
+          }
+          var changed = report.added + report.longer;
+          status.textContent = "Progress imported: " + plural(changed, "card") + " updated" +
+            (report.kept ? ", " + report.kept + " kept from this browser (its history was as long or longer)" : "") +
+            (report.checks ? ", " + plural(report.checks, "checklist tick") : "") +
+            (report.quizzes ? ", " + plural(report.quizzes, "quiz score") : "") + ".";
+          document.dispatchEvent(new CustomEvent("studysite:storechange"));
+        }, function () {
+          status.textContent = "That file could not be read; nothing was changed.";
         }).then(function () { file.value = ""; });
       });
-    })();
-    showListingProgress();
+      storageStatus();
+    }
+    document.addEventListener("studysite:storechange", loadIndex, page.forPage);
+    paint();
+    loadIndex();
   });
 })();

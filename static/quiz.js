@@ -28,6 +28,7 @@
       var bestEl = $("[data-quiz-best]", bar);
       bestEl.hidden = !best;
       if (best) bestEl.textContent = "Best " + best.best + "/" + best.total;
+      $("[data-action=forget-best]", bar).hidden = !best;
     }
     function finish() {
       var total = questions.length, got = score();
@@ -132,6 +133,12 @@
       var option = event.target.closest("[data-option]");
       if (option && !option.disabled) choose(question, option);
       else if (event.target.closest("[data-action=check]")) check(question);
+    });
+    $("[data-action=forget-best]", bar).addEventListener("click", function () {
+      if (!window.confirm("Forget your best score on this quiz?")) return;
+      delete store.data.quizzes[quizPath];
+      store.save();
+      paintScore();
     });
     card.addEventListener("click", function (event) {
       var button = event.target.closest("button");

@@ -10,19 +10,18 @@
     var cards = $$("article.card");
     var cards_by_id = {};
     cards.forEach(function (card) { cards_by_id[card.id] = card; card.tabIndex = -1; });
-    var marks = store.data.cards;
     var state = { study: false, onlyReview: false, difficulties: [], tags: [] };
     var current = null;
 
     function key(card) { return topicPath + "#" + card.id; }
+    function schedule(card) { return store.state(key(card), card.dataset.difficulty); }
+    /* A card's mark is its last answer: "review" after Again, "known" after any other grade. */
+    function markOf(card) { var s = schedule(card); return !s ? "" : s.grade === 1 ? "review" : "known"; }
+    /* To review: due today or before, or last answered "Review again". */
+    function toReview(card) { var s = schedule(card); return !!s && (s.grade === 1 || s.due <= studysite.today()); }
     function announce(text) { var el = $("[data-announce]"); el.textContent = ""; setTimeout(function () { el.textContent = text; }, 50); }
     function item(card) { return card.parentNode; }
     function visibleCards() { return cards.filter(function (c) { return !item(c).hidden; }); }
-
-    // Marks for questions no longer on the page would inflate the counts: drop them.
-    Object.keys(marks).forEach(function (id) {
-      if (id.indexOf(topicPath + "#") === 0 && !cards_by_id[id.slice(topicPath.length + 1)]) delete marks[id];
-    });
 
     /* Study mode: answers hidden behind "Show answer" until revealed. */
     function setRevealed(card, revealed) {
@@ -44,30 +43,39 @@
       });
     }
 
-    /* Marks: known / review, saved under the question's stable id. */
+    /* Marks: Got it (Good) / Review again (Again), each a review in the question's history under its
+       stable id; a second click on the same mark takes back today's answer. */
     function paintMark(card) {
-      var mark = marks[key(card)] || "";
+      var mark = markOf(card), s = schedule(card), due = $("[data-due]", card);
       card.dataset.mark = mark;
       $("[data-action=known]", card).setAttribute("aria-pressed", String(mark === "known"));
       $("[data-action=review]", card).setAttribute("aria-pressed", String(mark === "review"));
+      if (due) {
+        due.hidden = !s;
+        if (s) {
+          var days = s.due - studysite.today();
+          due.textContent = studysite.dueText(days);
+          due.title = "Next review: " + studysite.dayLabel(s.due, { weekday: "long", day: "numeric", month: "long", year: "numeric" });
+          due.classList.toggle("is-due", days <= 0);
+        }
+      }
     }
     function setMark(card, mark) {
-      if (marks[key(card)] === mark) delete marks[key(card)]; else marks[key(card)] = mark;
-      store.save();
+      store.review(key(card), mark === "known" ? 3 : 1, true);
       paintMark(card);
       paintProgress();
       if (state.onlyReview) applyFilters();
     }
     function paintButtons() {
-      var any = cards.some(function (c) { return marks[key(c)]; });
-      var review = cards.some(function (c) { return marks[key(c)] === "review"; });
+      var any = Object.keys(store.data.cards).some(function (id) { return id.indexOf(topicPath + "#") === 0; });
+      var review = cards.some(toReview);
       $("[data-action=reset]", bar).disabled = !any;
       $("[data-action=only-review]", bar).disabled = !review && !state.onlyReview;
     }
     function paintProgress() {
       paintButtons();
-      var known = cards.filter(function (c) { return marks[key(c)] === "known"; }).length;
-      var review = cards.filter(function (c) { return marks[key(c)] === "review"; }).length;
+      var known = cards.filter(function (c) { return markOf(c) === "known"; }).length;
+      var review = cards.filter(toReview).length;
       var track = $("[data-progress-bar]", bar);
       track.setAttribute("aria-valuenow", String(known));
       track.setAttribute("aria-valuetext", known + " of " + cards.length + " known");
@@ -84,7 +92,7 @@
         var tags = card.dataset.tags ? card.dataset.tags.split("|") : [];
         if (!state.tags.some(function (t) { return tags.indexOf(t) !== -1; })) return false;
       }
-      if (state.onlyReview && marks[key(card)] !== "review") return false;
+      if (state.onlyReview && !toReview(card)) return false;
       return true;
     }
     function applyFilters() {
@@ -101,8 +109,8 @@
       var filtered = state.difficulties.length || state.tags.length || state.onlyReview;
       $("[data-action=clear-filters]", bar).hidden = !filtered;
       $("[data-empty-note]").hidden = shown > 0;
-      $("[data-empty-text]").textContent = state.onlyReview && !cards.some(function (c) { return marks[key(c)] === "review"; })
-        ? "No card is marked “Review again” yet." : "No question matches these filters.";
+      $("[data-empty-text]").textContent = state.onlyReview && !cards.some(toReview)
+        ? "No card is due or marked “Review again”." : "No question matches these filters.";
       paintButtons();
       writeUrl();
     }
@@ -191,9 +199,9 @@
       else if (action === "clear-filters") { state.difficulties = []; state.tags = []; state.onlyReview = false; applyFilters(); }
       else if (action === "shortcuts") $("#shortcuts-dialog").showModal();
       else if (action === "reset") {
-        if (!window.confirm("Forget every Got it / Review again mark on this topic?")) return;
-        cards.forEach(function (card) { delete marks[key(card)]; paintMark(card); });
-        store.save();
+        if (!window.confirm("Forget every answer and the review schedule of this topic's cards?")) return;
+        store.forget(Object.keys(store.data.cards).filter(function (id) { return id.indexOf(topicPath + "#") === 0; }));
+        cards.forEach(paintMark);
         paintProgress();
         applyFilters();
       } else if (button.dataset.filterDifficulty) { toggle(state.difficulties, button.dataset.filterDifficulty); applyFilters(); }
@@ -255,8 +263,9 @@
           if (state.study && !isRevealed(marked)) setRevealed(marked, true);
           var after = visibleCards()[visibleCards().indexOf(marked) + 1];
           setMark(marked, event.key === "g" ? "known" : "review");
-          announce(marks[key(marked)] === "known" ? "Marked: got it" : marks[key(marked)] ? "Marked: review again" : "Mark removed");
-          if (item(marked).hidden || marks[key(marked)]) focusCard(after || currentCard());
+          var now = markOf(marked);
+          announce(now === "known" ? "Marked: got it" : now ? "Marked: review again" : "Mark removed");
+          if (item(marked).hidden || now) focusCard(after || currentCard());
           return true;
       }
       return false;
@@ -281,5 +290,10 @@
       openHash();
     }
     window.addEventListener("hashchange", openHash, forPage);
+    document.addEventListener("studysite:storechange", function () {
+      cards.forEach(paintMark);
+      paintProgress();
+      applyFilters();
+    }, forPage);
   });
 })();

@@ -14,12 +14,13 @@ window.LiveReloadPluginStudysite = (function () {
     return path === "" || /\/$/.test(path) ? path + "index.html" : path;
   }
   // What must match for a body swap to be enough: <html lang> and <head> as the templates wrote it,
-  // without what scripts added after load (livereload.js itself and the search index).
+  // without what scripts added after load (livereload.js itself, the search index, data scripts).
   function headSignature(doc) {
     var parts = [doc.documentElement.lang];
     Array.prototype.forEach.call(doc.head.children, function (el) {
       var src = el.getAttribute("src") || "";
-      if (el.tagName === "TITLE" || el.id === "studysite-dev" || /livereload\.js|search-index\.js/.test(src)) return;
+      if (el.tagName === "TITLE" || el.id === "studysite-dev" || el.hasAttribute("data-loaded") ||
+          /livereload\.js|search-index\.js/.test(src)) return;
       parts.push(el.outerHTML);
     });
     return parts.join("\n");
@@ -74,6 +75,8 @@ window.LiveReloadPluginStudysite = (function () {
     if (path.indexOf(PREFIX) !== 0 || onErrorPage()) { rememberPlace(); return false; }
     var changed = JSON.parse(path.slice(PREFIX.length));
     if (changed.indexOf("search-index.js") !== -1) delete window.studysiteSearchIndex;  // search.js reloads it
+    // Review data: core.js forgets the scripts it loaded, so the page reads the new ones.
+    document.dispatchEvent(new CustomEvent("studysite:data-changed", { detail: changed }));
     if (changed.indexOf(currentPath()) !== -1) swap();
     return true;  // handled: this page is current
   };

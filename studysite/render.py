@@ -16,8 +16,9 @@ from . import __version__
 from .errors import BuildFailed, ContentError, InternalError, relative_to_cwd
 from .markup import html_to_text
 from .model import Card, Category, Difficulty, Kind, Page, Question, Site, Subject, Tag, slugify, text_direction
-from .theme import STATIC_PREFIX, template_folders, theme_loader
+from .theme import STATIC_PREFIX, learners_guide, template_folders, theme_loader
 SEARCH_INDEX = "search-index.js"
+REVIEW_INDEX = "review-index.js"
 # Long answers are cut in the index: enough text to find them, a bounded download.
 SEARCH_TEXT_LIMIT = 1000
 
@@ -35,6 +36,7 @@ def make_environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
     env.globals.update(difficulties=list(Difficulty), kinds={kind.value: kind for kind in Kind}, studysite_version=__version__)
     env.filters["slugify"] = slugify
     env.filters["count_of"] = count_of
+    env.globals["review_index"] = review_index
     return env
 
 
@@ -91,6 +93,31 @@ def search_index(site: Site, entries: list[bytes]) -> bytes:
     return b"".join(parts)
 
 
+# The review index, like the search index, is arrays whose field names it lists once.
+REVIEW_TOPIC_FIELDS = ("url", "title", "category", "tags", "cards", "questions")
+REVIEW_QUESTION_FIELDS = ("id", "difficulty", "tags")
+
+
+def is_data_script(path: str) -> bool:
+    """The site's generated data (search and review indexes, topics' cards), read by the pages' scripts."""
+    return path in (SEARCH_INDEX, REVIEW_INDEX) or path.endswith(".cards.js")
+
+
+def cards_script(page_path: str) -> str:
+    """Where a topic's questions and answers are kept for review sessions: beside its page."""
+    return page_path.removesuffix(".html") + ".cards.js"
+
+
+def review_index(site: Site) -> dict[str, Any]:
+    """What the review page schedules (templates/review-index.js): every question of the site's
+    question pages by topic, with its difficulty and tags but not its answer (cards_script has those)."""
+    topics = [[page.output_path, page.title, page.category, list(page.tags), cards_script(page.output_path),
+               [[q.id, q.difficulty.value, list(q.tags)] for q in page.questions]]
+              for page in site.pages_of_kind(Kind.INTERVIEW) if page.questions]
+    return {"fields": {"topic": REVIEW_TOPIC_FIELDS, "question": REVIEW_QUESTION_FIELDS},
+            "categories": {c.slug: c.title for c in site.categories}, "topics": topics}
+
+
 def _question_text(question: Question) -> str:
     """What search reads of a question: its answer, or a quiz question's prompt, options and explanation."""
     parts = [question.answer_html, question.prompt_html, *(o.html for o in question.options),
@@ -143,11 +170,15 @@ def plan_outputs(site: Site) -> list[PlannedOutput]:
     own), and each output is fingerprinted by its whole context, so nothing shown can go unhashed."""
     listing = site.listing
     headers = site.view(site.category_headers)
+    guide_title, guide_html = learners_guide()
     plan = [
         _planned("index.html", "home.html", {"site": listing, "kind": "home", "title": site.config.title}),
         _planned("404.html", "404.html", {"site": listing, "kind": "not-found", "title": "Page not found"}),
         _planned("checklist.html", "checklist.html", {"site": listing, "kind": "checklist", "title": "Review checklist"}),
         _planned("tags/index.html", "tags.html", {"site": listing, "kind": "tags", "title": "Tags"}),
+        _planned("review.html", "review.html", {"site": listing, "kind": "review", "title": "Review"}),
+        _planned("studying.html", "guide.html", {"site": headers, "kind": "guide", "title": guide_title, "guide_html": guide_html}),
+        _planned(REVIEW_INDEX, "review-index.js", {"site": listing, "kind": "review-index", "title": "Review"}),
     ]
     for category in listing.categories:
         plan.append(_planned(category.output_path, "category.html", {
@@ -163,6 +194,9 @@ def plan_outputs(site: Site) -> list[PlannedOutput]:
                 "site": site.related_view(subject), "kind": kind.spec.body, "title": page.title, "page": page,
                 "category": header_of[page.category], "subject": subject, "previous": previous, "next": following,
             }))
+            if kind is Kind.INTERVIEW and page.questions:
+                plan.append(_planned(cards_script(page.output_path), "cards.js",
+                                     {"site": headers, "kind": "cards", "title": page.title, "page": page}))
     for tag in listing.tags:
         plan.append(_planned(tag.output_path, "tag.html",
                              {"site": headers, "kind": "tag", "title": f"Tag: {tag.name}", "tag": tag}))
@@ -200,6 +234,7 @@ class TemplateContext:
     previous: Page | None = _ABSENT
     next: Page | None = _ABSENT
     tag: Tag = _ABSENT
+    guide_html: str = _ABSENT  # studying.html: the learner's guide (theme.learners_guide)
 
     def as_dict(self) -> dict[str, Any]:
         """The names a template sees (those this kind of page does not get are left out)."""

@@ -31,12 +31,12 @@ BUILD_PATH = ".studysite/build"
 
 def reload_path(changed: tuple[str, ...], recovered: bool) -> str:
     """What the browsers are told after a good build: every page reloads, or only the pages that changed."""
-    from .render import SEARCH_INDEX
+    from .render import is_data_script
 
     # A stylesheet, script or image can show on any page; the error page goes whatever changed.
-    if recovered or any(not path.endswith(".html") and path != SEARCH_INDEX for path in changed):
+    if recovered or any(not path.endswith(".html") and not is_data_script(path) for path in changed):
         return EVERYTHING
-    return PAGES_PREFIX + json.dumps(sorted(changed))  # pages, and the search index every page reads
+    return PAGES_PREFIX + json.dumps(sorted(changed))  # pages, and the data scripts pages read
 
 
 class Rebuilder:

@@ -50,3 +50,14 @@ def template_folders(env: jinja2.Environment) -> tuple[Path, ...]:
     loaders = env.loader.loaders if isinstance(env.loader, jinja2.ChoiceLoader) else [env.loader]
     return tuple(Path(folder) for loader in loaders if isinstance(loader, jinja2.FileSystemLoader)
                  for folder in loader.searchpath)
+
+
+@lru_cache(maxsize=None)
+def learners_guide() -> tuple[str, str]:
+    """The learner's guide to studying (docs/studying.md, shipped with the theme) as (title, HTML):
+    every site publishes it as studying.html, linked from its review page."""
+    from .markup import render_markdown
+
+    text = (bundled("docs") / "studying.md").read_text(encoding="utf-8")
+    heading, _, body = text.partition("\n")
+    return heading.lstrip("# ").strip(), render_markdown(body)

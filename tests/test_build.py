@@ -109,7 +109,7 @@ def test_build_prints_a_summary_line(make_site, capsys):
     root = make_site()
     assert run_cli(root, "build") == 0
     out = capsys.readouterr().out.strip()
-    assert out.startswith("Built 8 pages (1 topic, 2 questions) in ")
+    assert out.startswith("Built 10 pages (1 topic, 2 questions) in ")
     files = [p for p in (root / "_site").rglob("*") if p.is_file() and p.name != MARKER]
     assert out.endswith(f" s -> {root / '_site'}/ ({len(files)} written, 0 unchanged, 0 removed), no warnings")
 
@@ -214,3 +214,65 @@ def test_urls_are_relative_from_nested_pages(make_site):
     assert 'href="../index.html"' in html
     assert 'href="../static/style.css?v=' in html
     assert 'href="/' not in html and 'src="/' not in html
+
+
+# --- What the review page schedules ------------------------------------------------------
+
+def _script_json(text: str, prefix: str) -> object:
+    import json
+
+    assert text.startswith(prefix), text[:80]
+    return json.loads(text.removeprefix(prefix).strip().removesuffix(";"))
+
+
+def test_the_review_index_lists_every_question_by_topic_without_answers(make_site):
+    root = make_site({"content/nn/quiz.mcq.md": "---\ntitle: Q\nsummary: s\n---\n\n## Pick one [easy]\n\n- [x] a\n- [ ] b\n",
+                      "content/nn/notes.tutorial.md": "---\ntitle: T\nsummary: s\n---\n\nText.\n",
+                      "content/nn/untagged.md": "---\ntitle: U\nsummary: s\n---\n\n## Why? [medium]\n\nTags: Own\n\nBecause.\n"})
+    assert run_cli(root, "build") == 0
+    text = (root / "_site/review-index.js").read_text(encoding="utf-8")
+    data = _script_json(text, "window.studysiteReviewIndex = ")
+    assert data["fields"] == {"topic": ["url", "title", "category", "tags", "cards", "questions"],
+                              "question": ["id", "difficulty", "tags"]}
+    assert data["categories"] == {"nn": "Nn"}
+    # Question pages only (quizzes and tutorials have no cards to review), in reading order.
+    assert data["topics"] == [
+        ["nn/gradients.html", "Gradients", "nn", ["Vanishing", "ResNet"], "nn/gradients.cards.js",
+         [["q-what-is-the-vanishing-gradient-problem", "easy", []], ["q-what-are-exploding-gradients", "hard", []]]],
+        ["nn/untagged.html", "U", "nn", ["Own"], "nn/untagged.cards.js", [["q-why", "medium", ["Own"]]]],
+    ]
+    assert "Gradients shrink" not in text
+
+
+def test_a_topics_cards_hold_its_questions_and_answers_safely_in_a_script(make_site):
+    root = make_site({"content/nn/tricky.md": "---\ntitle: Tricky </script>\nsummary: s\n---\n\n"
+                                              "## What ends a script? [easy]\n\n`</script><script>alert(1)</script>` and ![x](img/x.png)\n",
+                      "content/nn/img/x.png": "not really a picture"})
+    assert run_cli(root, "build") == 0
+    text = (root / "_site/nn/tricky.cards.js").read_text(encoding="utf-8")
+    assert "</script" not in text.lower() and "<script" not in text.lower()  # JSON escapes < and >: no way out of a <script>
+    data = _script_json(text, '(window.studysiteCards = window.studysiteCards || {})["nn/tricky.html"] = ')
+    assert data["title"] == "Tricky </script>"
+    [(question_id, title_html, answer_html)] = data["cards"]
+    assert question_id == "q-what-ends-a-script" and title_html == "What ends a script?"
+    assert "&lt;/script&gt;" in answer_html and 'src="img/x.png"' in answer_html  # relative to the topic's page
+
+
+def test_the_review_page_and_the_learners_guide_are_part_of_every_site(make_site):
+    root = make_site()
+    assert run_cli(root, "build") == 0
+    review = PageScan((root / "_site/review.html").read_text(encoding="utf-8"))
+    assert review.body_page == "review"
+    assert "studying.html" in review.links
+    guide = (root / "_site/studying.html").read_text(encoding="utf-8")
+    assert "<h1>How reviewing works</h1>" in guide and "FSRS-6" in guide and "Export progress" in guide
+    for path in ("index.html", "nn/gradients.html", "tags/index.html", "studying.html", "404.html"):
+        assert PageScan((root / "_site" / path).read_text(encoding="utf-8")).links.count("review.html") + \
+            PageScan((root / "_site" / path).read_text(encoding="utf-8")).links.count("../review.html") >= 1, path
+    assert run_cli(root, "check", "--strict") == 0
+
+
+def test_a_file_named_like_a_topics_cards_is_refused(make_site, capsys):
+    root = make_site({"content/nn/gradients.cards.js": "// mine"})
+    assert run_cli(root, "build") == 1
+    assert "would replace the site's own nn/gradients.cards.js" in capsys.readouterr().err

@@ -91,8 +91,8 @@ def test_an_edit_rewrites_only_what_shows_it(project):
     builder.build()
     edit(project, "content/opt/gamma.md", "Gamma $x^2$ answer.", "Gamma answer, reworded.")
     result = builder.build()
-    assert result.rendered == 1  # its own page; no listing shows answers
-    assert result.written.written == 2  # that page and the search index
+    assert result.rendered == 2  # its own page and its cards for review sessions; no listing shows answers
+    assert sorted(result.written.changed) == ["opt/gamma.cards.js", "opt/gamma.html", "search-index.js"]
 
 
 def test_no_op_build_touches_nothing_and_loads_nothing(project, capsys):
@@ -193,14 +193,14 @@ def test_outputs_rewritten_behind_the_cache_cost_one_full_check_not_every_build(
     assert builder.build().rendered > 1  # the recorded times no longer match: everything is checked once
     for answer in ("first", "second"):
         edit(project, "content/opt/gamma.md", "answer", f"answer {answer}")
-        assert builder.build().rendered == 1
+        assert builder.build().rendered == 2  # its page and its cards
 
 
 def test_clean_build_saves_a_cache_the_next_edit_uses(project, capsys):
     run_cli(project, "build", "--clean")
     edit(project, "content/opt/gamma.md", "answer", "answer again")
     builder = Builder(Project(project, project / "content", project / "_site"))
-    assert builder.build().rendered == 1
+    assert builder.build().rendered == 2  # its page and its cards
 
 
 def test_parallel_parsing_and_rendering_give_what_one_process_gives(tmp_path, monkeypatch):

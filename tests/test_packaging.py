@@ -17,7 +17,7 @@ from studysite import __version__
 from studysite.cli import main
 
 # What a build of the package reads from the checkout: the wheel must carry all of it.
-PACKAGE_SOURCES = ("pyproject.toml", "README.md", "studysite", "templates", "static")
+PACKAGE_SOURCES = ("pyproject.toml", "README.md", "studysite", "templates", "static", "docs")
 
 
 def _run(*command, cwd: Path, check: bool = True) -> subprocess.CompletedProcess:
@@ -70,6 +70,8 @@ def test_the_wheel_carries_the_whole_theme(studysite_bin):
         packaged = sorted(p.relative_to(installed.parent / theme_part).as_posix()
                           for p in (installed.parent / theme_part).rglob("*") if p.is_file())
         assert packaged == source, theme_part
+    # The learner's guide, which every site publishes as studying.html; the maintainers' docs stay out.
+    assert sorted(p.name for p in (installed.parent / "docs").iterdir() if p.is_file()) == ["studying.md"]
 
 
 def test_version(studysite_bin):
@@ -88,6 +90,7 @@ def test_init_then_check_and_build(studysite_bin, tmp_path):
     installed, checkout = site / "_site", tmp_path / "from-checkout"
     names = sorted(p.relative_to(installed).as_posix() for p in installed.rglob("*") if p.is_file())
     assert "static/style.css" in names and "static/core.js" in names and "getting-started/studysite-basics.html" in names
+    assert "studying.html" in names and "review.html" in names and "review-index.js" in names
     for name in names:
         if name != ".studysite-output":
             assert (installed / name).read_bytes() == (checkout / name).read_bytes(), name

@@ -127,6 +127,10 @@ def test_reload_names_changed_pages_or_reloads_everything():
     assert reload_path(("nn/a.html", "search-index.js", "index.html"), recovered=False) == \
         PAGES_PREFIX + '["index.html", "nn/a.html", "search-index.js"]'
     assert reload_path((), recovered=False) == PAGES_PREFIX + "[]"  # nothing to show: no page moves
+    # The review data an edit rewrites is read by pages, like the search index: no reload of everything.
+    assert reload_path(("nn/a.html", "nn/a.cards.js", "review-index.js"), recovered=False) == \
+        PAGES_PREFIX + '["nn/a.cards.js", "nn/a.html", "review-index.js"]'
+    assert reload_path(("nn/cards.js",), recovered=False) == EVERYTHING  # a file of the content, not our data
     assert reload_path(("nn/a.html", "static/style.css"), recovered=False) == EVERYTHING
     assert reload_path(("nn/img/graph.svg",), recovered=False) == EVERYTHING
     assert reload_path(("nn/a.html",), recovered=True) == EVERYTHING  # the error page goes everywhere

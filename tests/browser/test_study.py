@@ -184,7 +184,8 @@ def test_export_and_import_progress(page: Page, base_url, tmp_path):
     exported = tmp_path / "progress.json"
     download_info.value.save_as(exported)
     data = json.loads(exported.read_text())
-    assert data["progress"]["cards"] == {TOPIC + FIRST: "known"}
+    today = page.evaluate("() => studysite.today()")
+    assert data["studysite"] == 2 and data["progress"]["cards"] == {TOPIC + FIRST: [[today, 3]]}  # a Good review today
 
     fresh = page.context.browser.new_context()
     other = fresh.new_page()

@@ -1,0 +1,264 @@
+/* studysite review: the review page. What is due across the site (per category and topic, the next
+   7 days), filters kept in the URL, settings, and sessions: one card at a time, due cards and a daily
+   share of new ones interleaved by topic, or a drill of N cards whether due or not. Every answer is a
+   review in the card's history (core.js); the schedule is FSRS (fsrs.js). */
+(function () {
+  "use strict";
+  studysite.feature("review", function (page) {
+    var $ = studysite.$, $$ = studysite.$$, show = studysite.show, plural = studysite.plural;
+    var overview = $("[data-review-overview]");
+    if (!overview || !window.studysiteFsrs) return;
+    var fsrs = window.studysiteFsrs, store = page.store, body = page.body;
+    var filters = { category: "", topic: "", tag: "", difficulties: [] };
+    var index = null, inSession = false;
+
+    function announce(text) { var el = $("[data-announce]"); el.textContent = ""; setTimeout(function () { el.textContent = text; }, 50); }
+    function positions(names) { var at = {}; names.forEach(function (n, i) { at[n] = i; }); return at; }
+
+    /* ---- The site's questions (review-index.js). ---- */
+    function readIndex(raw) {
+      var T = positions(raw.fields.topic), Q = positions(raw.fields.question), topics = [], byKey = {};
+      raw.topics.forEach(function (t) {
+        var topic = { url: t[T.url], title: t[T.title], category: t[T.category], tags: t[T.tags], cards: t[T.cards], questions: [] };
+        topic.questions = t[T.questions].map(function (q, n) {
+          var question = { id: q[Q.id], difficulty: q[Q.difficulty], tags: q[Q.tags], topic: topic, number: n + 1,
+                           key: topic.url + "#" + q[Q.id] };
+          byKey[question.key] = question;
+          return question;
+        });
+        topics.push(topic);
+      });
+      return { categories: raw.categories, topics: topics, byKey: byKey };
+    }
+    function matches(question) {
+      var topic = question.topic;
+      if (filters.category && topic.category !== filters.category) return false;
+      if (filters.topic && topic.url !== filters.topic) return false;
+      // A question's own tags, else its topic's (as search and the tag pages read them).
+      if (filters.tag && (question.tags.length ? question.tags : topic.tags).indexOf(filters.tag) === -1) return false;
+      if (filters.difficulties.length && filters.difficulties.indexOf(question.difficulty) === -1) return false;
+      return true;
+    }
+
+    /* ---- What is due: every question's state, replayed from its history. ---- */
+    function compute() {
+      performance.mark("studysite:due-start");
+      var day = studysite.today(), settings = store.settings();
+      var result = { day: day, due: [], fresh: [], topics: [], forecast: [0, 0, 0, 0, 0, 0, 0], overdue: 0, introduced: 0 };
+      index.topics.forEach(function (topic) {
+        var row = { topic: topic, due: 0, fresh: 0, studied: 0, shown: 0 };
+        topic.questions.forEach(function (q) {
+          var s = store.state(q.key, q.difficulty);
+          if (s && s.first === day) result.introduced += 1;  // (the daily limit counts the whole site)
+          if (!matches(q)) return;
+          row.shown += 1;
+          if (!s) { row.fresh += 1; result.fresh.push(q); return; }
+          row.studied += 1;
+          if (s.due <= day) {
+            row.due += 1;
+            result.due.push({ question: q, due: s.due });
+            if (s.due < day) result.overdue += 1;
+          } else if (s.due - day <= 7) {
+            result.forecast[s.due - day - 1] += 1;
+          }
+        });
+        if (row.shown) result.topics.push(row);
+      });
+      result.newToday = Math.min(result.fresh.length, Math.max(0, settings.newPerDay - result.introduced));
+      performance.measure("studysite:due", "studysite:due-start");
+      return result;
+    }
+
+    /* ---- The overview. ---- */
+    function paintOverview() {
+      var r = compute(), settings = store.settings();
+      var text = plural(r.due.length, "card") + " due today" + (r.overdue ? " (" + r.overdue + " overdue)" : "") +
+        " · " + plural(r.newToday, "new card") + " to start" +
+        (r.fresh.length > r.newToday ? " (" + r.fresh.length + " not started; " + settings.newPerDay + " a day)" : "");
+      $("[data-today-text]").textContent = text;
+      var start = $("[data-action=start]");
+      start.disabled = !(r.due.length + r.newToday);
+      start.textContent = r.due.length + r.newToday ? "Start review (" + (r.due.length + r.newToday) + ")" : "Nothing due: come back tomorrow";
+      $("[data-drill-form] [type=submit]").disabled = !r.topics.length;
+
+      var rows = $("[data-breakdown]"), rowTemplate = $("#review-row-template");
+      rows.textContent = "";
+      r.topics.forEach(function (row) {
+        var tr = rowTemplate.content.firstElementChild.cloneNode(true), link = $("a", tr);
+        link.href = new URL(row.topic.url, page.rootUrl).href;
+        link.textContent = row.topic.title;
+        $(".review-table__category", tr).textContent = index.categories[row.topic.category] || row.topic.category;
+        $("[data-col=due]", tr).textContent = String(row.due);
+        $("[data-col=new]", tr).textContent = String(row.fresh);
+        $("[data-col=studied]", tr).textContent = row.studied + " of " + row.shown;
+        tr.classList.toggle("is-due", row.due > 0);
+        rows.appendChild(tr);
+      });
+      if (!r.topics.length) rows.appendChild($("#review-empty-row-template").content.firstElementChild.cloneNode(true));
+
+      var days = $("[data-forecast]"), dayTemplate = $("#forecast-day-template"), most = Math.max.apply(null, r.forecast.concat([1]));
+      days.textContent = "";
+      r.forecast.forEach(function (count, n) {
+        var li = dayTemplate.content.firstElementChild.cloneNode(true);
+        $(".forecast__label", li).textContent = n === 0 ? "Tomorrow" : studysite.dayLabel(r.day + n + 1);
+        $(".forecast__fill", li).style.width = (100 * count / most) + "%";
+        $(".forecast__count", li).textContent = plural(count, "card");
+        days.appendChild(li);
+      });
+
+      var orphans = Object.keys(store.data.cards).filter(function (key) { return !index.byKey[key]; }).length;
+      var note = $("[data-orphans]");
+      note.hidden = !orphans;
+      note.textContent = plural(orphans, "card") + " in your history " + (orphans === 1 ? "is" : "are") +
+        " no longer on this site. " + (orphans === 1 ? "Its history is" : "Their history is") +
+        " kept and exported, and counts again if the question comes back.";
+      return r;
+    }
+
+    /* ---- Filters, kept in the URL like the topic pages' filters. ---- */
+    function readUrl() {
+      var params = new URLSearchParams(location.search);
+      function known(select, value) { return $$("option", select).some(function (o) { return o.value === value; }) ? value : ""; }
+      filters.category = known($("[data-filter=category]"), params.get("category") || "");
+      filters.topic = known($("[data-filter=topic]"), params.get("topic") || "");
+      filters.tag = known($("[data-filter=tag]"), params.get("tag") || "");
+      filters.difficulties = (params.get("difficulty") || "").split(",").filter(function (d) { return /^(easy|medium|hard)$/.test(d); });
+    }
+    function writeUrl() {
+      var parts = [];
+      ["category", "topic", "tag"].forEach(function (name) { if (filters[name]) parts.push(name + "=" + encodeURIComponent(filters[name]).replace(/%2F/g, "/")); });
+      if (filters.difficulties.length) parts.push("difficulty=" + filters.difficulties.join(","));
+      try { history.replaceState(null, "", location.pathname + (parts.length ? "?" + parts.join("&") : "")); }
+      catch (e) { /* some file:// set-ups refuse; the filter still works */ }
+    }
+    function paintFilters() {
+      ["category", "topic", "tag"].forEach(function (name) { $("[data-filter=" + name + "]").value = filters[name]; });
+      $$("[data-filter-difficulty]").forEach(function (b) {
+        b.setAttribute("aria-pressed", String(filters.difficulties.indexOf(b.dataset.filterDifficulty) !== -1));
+      });
+      // Topics of other categories are left out of the topic list while a category is chosen.
+      $$("[data-filter=topic] option[data-category]").forEach(function (o) {
+        o.hidden = o.disabled = !!filters.category && o.dataset.category !== filters.category;
+      });
+      var any = filters.category || filters.topic || filters.tag || filters.difficulties.length;
+      $("[data-action=clear-filters]").hidden = !any;
+      var shown = index ? index.topics.reduce(function (n, t) { return n + t.questions.filter(matches).length; }, 0) : 0;
+      $("[data-filter-summary]").textContent = any ? plural(shown, "card") + " chosen" : "All cards";
+    }
+    function filtersChanged() { paintFilters(); writeUrl(); paintOverview(); }
+    overview.addEventListener("change", function (event) {
+      var select = event.target.closest("[data-filter]");
+      if (!select) return;
+      filters[select.dataset.filter] = select.value;
+      if (select.dataset.filter === "category" && filters.topic && index) {
+        var topic = index.topics.filter(function (t) { return t.url === filters.topic; })[0];
+        if (topic && topic.category !== filters.category && filters.category) filters.topic = "";
+      }
+      filtersChanged();
+    });
+    overview.addEventListener("click", function (event) {
+      var button = event.target.closest("button");
+      if (!button) return;
+      if (button.dataset.filterDifficulty) {
+        var at = filters.difficulties.indexOf(button.dataset.filterDifficulty);
+        if (at === -1) filters.difficulties.push(button.dataset.filterDifficulty); else filters.difficulties.splice(at, 1);
+        filtersChanged();
+      } else if (button.dataset.action === "clear-filters") {
+        filters = { category: "", topic: "", tag: "", difficulties: [] };
+        filtersChanged();
+      } else if (button.dataset.action === "start") {
+        var r = compute();
+        startSession("Review", interleave(r.due.sort(function (a, b) { return a.due - b.due; }).map(function (d) { return d.question; })
+          .concat(r.fresh.slice(0, r.newToday))));
+      }
+    });
+    $("[data-drill-form]").addEventListener("submit", function (event) {
+      event.preventDefault();
+      var size = Math.max(1, Math.min(1000, parseInt($("[data-drill-size]").value, 10) || 10));
+      var chosen = [];
+      index.topics.forEach(function (t) { t.questions.forEach(function (q) { if (matches(q)) chosen.push(q); }); });
+      startSession("Drill", shuffle(chosen).slice(0, size));
+    });
+
+    /* ---- Settings. ---- */
+    function paintSettings() {
+      var settings = store.settings();
+      $("[data-setting=newPerDay]").value = String(settings.newPerDay);
+      var retention = $("[data-setting=retention]");
+      if (!$$("option", retention).some(function (o) { return Number(o.value) === settings.retention; })) {
+        var option = document.createElement("option");
+        option.value = String(settings.retention);
+        option.textContent = Math.round(settings.retention * 100) + "%";
+        retention.appendChild(option);
+      }
+      retention.value = String(settings.retention);
+      $("[data-setting=shortcuts]").checked = settings.shortcuts;
+      $$(".session__key").forEach(function (key) { key.hidden = !settings.shortcuts; });
+    }
+    $(".review-settings").addEventListener("change", function (event) {
+      var input = event.target, name = input.dataset.setting;
+      if (name === "newPerDay") {
+        var n = parseInt(input.value, 10);
+        if (isNaN(n) || n < 0 || n > 9999) { paintSettings(); return; }
+        store.setting(name, n);
+      } else if (name === "retention") store.setting(name, Number(input.value));
+      else if (name === "shortcuts") store.setting(name, input.checked);
+      paintSettings();
+      paintOverview();
+      announce("Saved.");
+    });
+
+    /* ---- Sessions (session.js runs them). ---- */
+    function shuffle(list) {
+      var copy = list.slice();
+      for (var i = copy.length - 1; i > 0; i--) {
+        var j = Math.floor(Math.random() * (i + 1)), t = copy[i];
+        copy[i] = copy[j]; copy[j] = t;
+      }
+      return copy;
+    }
+    function interleave(questions) {
+      // One topic after another in turn, each keeping its own order: no run of one topic's cards.
+      var groups = [], byTopic = {};
+      questions.forEach(function (q) {
+        if (!byTopic[q.topic.url]) groups.push(byTopic[q.topic.url] = []);
+        byTopic[q.topic.url].push(q);
+      });
+      var out = [];
+      for (var round = 0; out.length < questions.length; round++) {
+        groups.forEach(function (g) { if (round < g.length) out.push(g[round]); });
+      }
+      return out;
+    }
+    function startSession(kind, queue) {
+      if (!queue.length) { announce("No card to " + kind.toLowerCase() + "."); return; }
+      inSession = true;
+      document.dispatchEvent(new CustomEvent("studysite:session", { detail: { kind: kind, queue: queue } }));
+    }
+    document.addEventListener("studysite:session-end", function () {
+      inSession = false;
+      var r = paintOverview();
+      $("[data-summary-next]").textContent = r.due.length
+        ? plural(r.due.length, "card") + " of your choice " + (r.due.length === 1 ? "is" : "are") + " still due today."
+        : "Tomorrow: " + plural(r.forecast[0], "card") + " due.";
+    }, page.forPage);
+    document.addEventListener("studysite:storechange", function () {
+      if (index && !inSession) { paintSettings(); paintOverview(); }
+    }, page.forPage);
+
+    $("[data-review-needs-script]").hidden = true;
+    paintSettings();
+    readUrl();
+    paintFilters();
+    studysite.loadScript(body.dataset.reviewIndex).then(function () {
+      index = readIndex(window.studysiteReviewIndex);
+      paintFilters();
+      paintOverview();
+      show(overview);
+    }, function () {
+      var note = $("[data-review-needs-script]");
+      note.textContent = "The list of questions (review-index.js) could not be loaded: rebuild the site, or open it from its folder.";
+      note.hidden = false;
+    });
+  });
+})();
