@@ -78,18 +78,26 @@
      first; grade 1 Again, 2 Hard, 3 Good, 4 Easy), checks: { "<page>#<item>": true },
      quizzes: { "<quiz path>": {best, last, total, at} }, settings: {newPerDay, retention, shortcuts}.
      Version 1 kept one mark per card ("known" / "review") with no date: it becomes one review, Good
-     or Again, on the day it is first read. Histories of questions no longer on the site are kept. ---- */
+     or Again, dated the day before it is first read. Histories of questions no longer on the site are kept. ---- */
   var VERSION = 2;
   var DEFAULT_SETTINGS = { newPerDay: 20, retention: 0.9, shortcuts: true };
   function emptyData() { return { version: VERSION, cards: {}, checks: {}, quizzes: {}, settings: {} }; }
   function isObject(value) { return !!value && typeof value === "object" && !Array.isArray(value); }
+  function isReview(r) {
+    return Array.isArray(r) && r.length === 2 && Number.isInteger(r[0]) && r[0] > 0 && r[0] < 200000 &&
+      (r[1] === 1 || r[1] === 2 || r[1] === 3 || r[1] === 4);
+  }
   function cleanHistory(raw, migrationDay) {
-    if (raw === "known") return [[migrationDay, 3]];
-    if (raw === "review") return [[migrationDay, 1]];
+    // (dated the day before it is first read, so that an old mark does not count as a new card today)
+    if (raw === "known") return [[migrationDay - 1, 3]];
+    if (raw === "review") return [[migrationDay - 1, 1]];
     if (!Array.isArray(raw)) return null;
-    var reviews = raw.filter(function (r) {
-      return Array.isArray(r) && Number.isInteger(r[0]) && r[0] > 0 && r[0] < 200000 && [1, 2, 3, 4].indexOf(r[1]) !== -1;
-    }).map(function (r) { return [r[0], r[1]]; });
+    // Read on every page of the site, for thousands of cards: a saved history is kept as it is when
+    // it is already clean (the usual case), and copied, cleaned and sorted only when it is not.
+    var clean = true;
+    for (var i = 0; i < raw.length && clean; i++) clean = isReview(raw[i]) && (i === 0 || raw[i - 1][0] <= raw[i][0]);
+    if (clean) return raw.length ? raw : null;
+    var reviews = raw.filter(isReview).map(function (r) { return [r[0], r[1]]; });
     // Oldest first; reviews of one day keep their order (Array sort is stable).
     reviews.sort(function (a, b) { return a[0] - b[0]; });
     return reviews.length ? reviews : null;
@@ -148,33 +156,34 @@
       var raw = JSON.parse(window.localStorage.getItem(key) || "null"), saved = normalize(raw);
       if (saved) { data = saved; migrated = raw.version !== VERSION; }
     } catch (e) { persistent = false; /* private mode or file:// without storage: the page simply forgets */ }
-    var states = {};  // replayed card states, by id and author's level (cleared on every change)
+    var states = new Map();  // id -> the replayed state and the author's level it was replayed with
     // Another tab of the site saved: read its data, so a save here does not undo it.
     window.addEventListener("storage", function (event) {
       if (event.key !== key) return;
       try { data = normalize(JSON.parse(event.newValue || "null")) || emptyData(); } catch (e) { return; }
-      states = {};
+      states.clear();
       document.dispatchEvent(new CustomEvent("studysite:storechange"));
     }, { signal: lifetime.signal });
 
-    function save() {
-      states = {};
+    function write() {
       try { window.localStorage.setItem(key, JSON.stringify(data)); return true; }
       catch (e) { persistent = false; return false; /* full or refused: kept in memory for this page */ }
     }
+    function save() { states.clear(); return write(); }
     function settings() { return Object.assign({}, DEFAULT_SETTINGS, data.settings); }
     /** A card's schedule from its history: null if never reviewed, else FSRS's state plus its due day. */
     function state(id, level) {
-      var cacheKey = id + "|" + (level || "");
-      if (cacheKey in states) return states[cacheKey];
-      var history = data.cards[id], card = null;
-      if (history && window.studysiteFsrs) {
-        card = studysiteFsrs.replay(history, studysiteFsrs.PRIOR[level]);
-        card.due = studysiteFsrs.due(card, settings().retention);
-        card.first = history[0][0];
-      }
-      return (states[cacheKey] = card);
+      var history = data.cards[id];
+      if (!history || !window.studysiteFsrs) return null;  // (most cards of a large site: kept cheap)
+      var known = states.get(id);
+      if (known && known.level === level) return known.card;
+      var card = studysiteFsrs.replay(history, studysiteFsrs.PRIOR[level]);
+      card.first = history[0][0];
+      card.due = studysiteFsrs.due(card, retention());
+      states.set(id, { level: level, card: card });
+      return card;
     }
+    function retention() { return typeof data.settings.retention === "number" ? data.settings.retention : DEFAULT_SETTINGS.retention; }
     /** Record a review of `id` today; `correcting`: the learner changed today's last answer on a topic
         page (the same answer again takes it back), rather than answering a second time. */
     function review(id, grade, correcting) {
@@ -186,7 +195,8 @@
         history.push([day, grade]);
       }
       if (history.length) data.cards[id] = history; else delete data.cards[id];
-      save();
+      states.delete(id);  // (only this card's schedule changed)
+      write();
     }
     if (migrated) save();  // an older record is dated once, on the day it is first read
     return {
@@ -242,6 +252,14 @@
     });
   });
 
+  function announceShortcuts(on) {
+    // Single-key shortcuts the learner turned off are not announced to screen readers either.
+    $$("[aria-keyshortcuts], [data-keyshortcuts]").forEach(function (el) {
+      if (!el.dataset.keyshortcuts) el.dataset.keyshortcuts = el.getAttribute("aria-keyshortcuts");
+      if (on) el.setAttribute("aria-keyshortcuts", el.dataset.keyshortcuts); else el.removeAttribute("aria-keyshortcuts");
+    });
+  }
+
   function start(previous) {
     // Listeners outside the body live as long as this page: a swap aborts them before rewiring.
     if (lifetime) lifetime.abort();
@@ -265,6 +283,7 @@
       keys: keyHandlers,  // features push(function (event) { ...; return true when handled; })
       stickHeight: stickHeight
     };
+    if (!page.store.settings().shortcuts) announceShortcuts(false);
     features.forEach(function (feature) {
       // One feature's failure (odd markup in one card, say) leaves the others working.
       try { feature.wire(page); } catch (error) { console.error("studysite " + feature.name + ":", error); }
@@ -274,7 +293,7 @@
   window.studysite = {
     feature: function (name, wire) { features.push({ name: name, wire: wire }); },
     $: $, $$: $$, show: show, plural: plural, copyText: copyText, isTyping: isTyping,
-    loadScript: loadScript, today: today, dayLabel: dayLabel, dueText: dueText, normalize: normalize, merge: merge
+    loadScript: loadScript, announceShortcuts: announceShortcuts, today: today, dayLabel: dayLabel, dueText: dueText, normalize: normalize, merge: merge
   };
   // Deferred scripts all run before DOMContentLoaded: by then every feature has registered.
   document.addEventListener("DOMContentLoaded", function () { start(null); });

@@ -6,6 +6,8 @@
     var $ = studysite.$, $$ = studysite.$$, show = studysite.show, plural = studysite.plural;
     var store = page.store;
     var topicsShown = $$("[data-progress-for]"), panel = $("[data-progress-panel]");
+    var dueLinks = {};
+    $$("[data-due-for]").forEach(function (el) { dueLinks[el.dataset.dueFor] = el; });
     if (!topicsShown.length && !panel && !$("[data-quiz-for]")) return;
     var index = null;  // the review index: which questions each topic has now, and their levels
 
@@ -30,7 +32,7 @@
         el.textContent = (c.known ? "· " + c.known + "/" + total + " known" : "") + (c.again ? " · " + c.again + " to review" : "");
         el.classList.toggle("is-complete", c.known === total);
         el.hidden = !c.known && !c.again;
-        var due = $("[data-due-for=\"" + CSS.escape(topic) + "\"]");
+        var due = dueLinks[topic];
         if (due) { due.textContent = c.due + " due today"; due.hidden = !c.due; }
       });
       $$("[data-quiz-for]").forEach(function (el) {
@@ -39,9 +41,7 @@
         if (result) el.textContent = "· best " + result.best + "/" + result.total;
       });
       if (panel) {
-        if (index && !topicsShown.length) {  // (the review page lists no topics: count them all)
-          Object.keys(index.topics).forEach(function (topic) { var c = tally(topic); overall.known += c.known; overall.due += c.due; });
-        }
+        if (!topicsShown.length) { show(panel); return; }  // (the review page counts for itself: review.js)
         $("[data-overall-progress]", panel).textContent = overall.known + " of " + panel.dataset.total + " questions known";
         var due = $("[data-overall-due]", panel);
         due.textContent = overall.due + " due today";
@@ -51,7 +51,7 @@
     }
     function loadIndex() {
       // Only a learner with a history needs the index: a first visit loads nothing more.
-      if (!hasHistory()) { index = null; paint(); return; }
+      if (!hasHistory() || !topicsShown.length) { index = null; paint(); return; }
       studysite.loadScript(page.body.dataset.reviewIndex).then(function () {
         var raw = window.studysiteReviewIndex, T = positions(raw.fields.topic), Q = positions(raw.fields.question);
         index = { topics: {} };

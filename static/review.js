@@ -44,12 +44,15 @@
     function compute() {
       performance.mark("studysite:due-start");
       var day = studysite.today(), settings = store.settings();
-      var result = { day: day, due: [], fresh: [], topics: [], forecast: [0, 0, 0, 0, 0, 0, 0], overdue: 0, introduced: 0 };
+      var result = { day: day, due: [], fresh: [], topics: [], forecast: [0, 0, 0, 0, 0, 0, 0], overdue: 0, introduced: 0,
+                     known: 0, total: 0 };
       index.topics.forEach(function (topic) {
         var row = { topic: topic, due: 0, fresh: 0, studied: 0, shown: 0 };
         topic.questions.forEach(function (q) {
           var s = store.state(q.key, q.difficulty);
+          result.total += 1;
           if (s && s.first === day) result.introduced += 1;  // (the daily limit counts the whole site)
+          if (s && s.grade !== 1) result.known += 1;
           if (!matches(q)) return;
           row.shown += 1;
           if (!s) { row.fresh += 1; result.fresh.push(q); return; }
@@ -76,25 +79,13 @@
         " · " + plural(r.newToday, "new card") + " to start" +
         (r.fresh.length > r.newToday ? " (" + r.fresh.length + " not started; " + settings.newPerDay + " a day)" : "");
       $("[data-today-text]").textContent = text;
+      $("[data-overall-progress]").textContent = r.known + " of " + r.total + " questions known";
       var start = $("[data-action=start]");
       start.disabled = !(r.due.length + r.newToday);
       start.textContent = r.due.length + r.newToday ? "Start review (" + (r.due.length + r.newToday) + ")" : "Nothing due: come back tomorrow";
       $("[data-drill-form] [type=submit]").disabled = !r.topics.length;
 
-      var rows = $("[data-breakdown]"), rowTemplate = $("#review-row-template");
-      rows.textContent = "";
-      r.topics.forEach(function (row) {
-        var tr = rowTemplate.content.firstElementChild.cloneNode(true), link = $("a", tr);
-        link.href = new URL(row.topic.url, page.rootUrl).href;
-        link.textContent = row.topic.title;
-        $(".review-table__category", tr).textContent = index.categories[row.topic.category] || row.topic.category;
-        $("[data-col=due]", tr).textContent = String(row.due);
-        $("[data-col=new]", tr).textContent = String(row.fresh);
-        $("[data-col=studied]", tr).textContent = row.studied + " of " + row.shown;
-        tr.classList.toggle("is-due", row.due > 0);
-        rows.appendChild(tr);
-      });
-      if (!r.topics.length) rows.appendChild($("#review-empty-row-template").content.firstElementChild.cloneNode(true));
+      paintBreakdown(r);
 
       var days = $("[data-forecast]"), dayTemplate = $("#forecast-day-template"), most = Math.max.apply(null, r.forecast.concat([1]));
       days.textContent = "";
@@ -113,6 +104,42 @@
         " no longer on this site. " + (orphans === 1 ? "Its history is" : "Their history is") +
         " kept and exported, and counts again if the question comes back.";
       return r;
+    }
+
+    function paintBreakdown(r) {
+      // Per category, then its topics; on a large site only the topics with cards due (the rest are
+      // counted in one line), so a thousand topics do not make a thousand rows.
+      var fragment = document.createDocumentFragment(), groups = [], byCategory = {};
+      var large = r.topics.length > 60;
+      r.topics.forEach(function (row) {
+        var slug = row.topic.category;
+        if (!byCategory[slug]) groups.push(byCategory[slug] = { slug: slug, due: 0, fresh: 0, studied: 0, shown: 0, rows: [] });
+        var group = byCategory[slug];
+        group.due += row.due; group.fresh += row.fresh; group.studied += row.studied; group.shown += row.shown;
+        group.rows.push(row);
+      });
+      function fill(template, title, href, row) {
+        var tr = $(template).content.firstElementChild.cloneNode(true), link = $("a", tr);
+        link.href = new URL(href, page.rootUrl).href;
+        link.textContent = title;
+        $("[data-col=due]", tr).textContent = String(row.due);
+        $("[data-col=new]", tr).textContent = String(row.fresh);
+        $("[data-col=studied]", tr).textContent = row.studied + " of " + row.shown;
+        tr.classList.toggle("is-due", row.due > 0);
+        fragment.appendChild(tr);
+      }
+      groups.forEach(function (group) {
+        fill("#review-category-template", index.categories[group.slug] || group.slug, group.slug + "/index.html", group);
+        var shown = large ? group.rows.filter(function (row) { return row.due > 0; }) : group.rows;
+        shown.forEach(function (row) { fill("#review-row-template", row.topic.title, row.topic.url, row); });
+        if (shown.length < group.rows.length) {
+          var more = $("#review-more-template").content.firstElementChild.cloneNode(true);
+          $("td", more).textContent = plural(group.rows.length - shown.length, "more topic") + " with nothing due";
+          fragment.appendChild(more);
+        }
+      });
+      if (!groups.length) fragment.appendChild($("#review-empty-row-template").content.firstElementChild.cloneNode(true));
+      $("[data-breakdown]").replaceChildren(fragment);
     }
 
     /* ---- Filters, kept in the URL like the topic pages' filters. ---- */
@@ -194,6 +221,7 @@
       retention.value = String(settings.retention);
       $("[data-setting=shortcuts]").checked = settings.shortcuts;
       $$(".session__key").forEach(function (key) { key.hidden = !settings.shortcuts; });
+      studysite.announceShortcuts(settings.shortcuts);
     }
     $(".review-settings").addEventListener("change", function (event) {
       var input = event.target, name = input.dataset.setting;

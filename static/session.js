@@ -23,7 +23,10 @@
       $$("[href], [src], [poster]", container).forEach(function (el) {
         ["href", "src", "poster"].forEach(function (name) {
           var value = el.getAttribute(name);
-          if (value !== null && !/^(?:[a-z][a-z0-9+.-]*:|\/\/)/i.test(value)) el.setAttribute(name, new URL(value, base).href);
+          if (value === null || /^(?:[a-z][a-z0-9+.-]*:|\/\/)/i.test(value)) return;
+          // A link to a place inside the answer itself (a footnote) stays on this page.
+          if (value.charAt(0) === "#" && container.querySelector("[id=\"" + CSS.escape(value.slice(1)) + "\"]")) return;
+          el.setAttribute(name, new URL(value, base).href);
         });
       });
       $$("[srcset]", container).forEach(function (el) {
@@ -61,6 +64,8 @@
       var question = session.queue[0];
       session.current = question;
       session.revealed = false;
+      session.shown = false;  // (until its topic's cards have loaded, nothing can be revealed or answered)
+      $("[data-action=reveal]").hidden = true;
       paintSessionProgress();
       var error = $("[data-card-error]");
       error.hidden = true;
@@ -98,6 +103,7 @@
       answer.hidden = true;
       $("[data-grades]").hidden = true;
       $("[data-action=reveal]").hidden = false;
+      session.shown = true;
       paintWhen(question);
       $("[data-action=reveal]").focus({ preventScroll: true });
       sessionEl.scrollIntoView({ block: "start" });
@@ -115,7 +121,7 @@
       });
     }
     function reveal() {
-      if (!session || session.revealed || !session.current) return;
+      if (!session || session.revealed || !session.shown) return;
       session.revealed = true;
       $("[data-card-answer]").hidden = false;
       $("[data-grades]").hidden = false;
@@ -123,7 +129,7 @@
       $("[data-grade=\"3\"]").focus({ preventScroll: true });
     }
     function grade(value) {
-      if (!session || !session.revealed) return;
+      if (!session || !session.revealed || !session.shown) return;
       var question = session.queue.shift();
       store.review(question.key, value, false);
       session.answered += 1;
@@ -161,7 +167,8 @@
       summaryEl.hidden = true;
       $(".review-hero").hidden = false;
       $("[data-review-overview]").hidden = false;
-      $("[data-action=start]").focus();
+      var start = $("[data-action=start]");
+      if (start.disabled) $("#today-title").focus(); else start.focus();  // (nothing left: the day's summary)
     });
     page.keys.push(function (event) {
       if (!session) return false;

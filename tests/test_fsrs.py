@@ -39,8 +39,11 @@ const cases = JSON.parse(require("fs").readFileSync(0, "utf8"));
 const out = cases.map(c => {{
   const prior = c.prior ? fsrs.PRIOR[c.prior] : undefined;
   let card = null;
-  return c.reviews.map(([day, grade]) => {{
+  return c.reviews.map(([day, grade], n) => {{
     card = fsrs.review(card, grade, day, prior);
+    // The page replays whole histories: the same state as answering one review at a time.
+    const replayed = fsrs.replay(c.reviews.slice(0, n + 1), prior);
+    if (JSON.stringify(replayed) !== JSON.stringify(card)) throw new Error("replay differs: " + JSON.stringify([replayed, card]));
     return {{s: card.s, d: card.d, interval: fsrs.interval(card.s, c.retention), due: fsrs.due(card, c.retention)}};
   }});
 }});
