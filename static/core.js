@@ -59,12 +59,16 @@
     var now = new Date();
     return Math.floor((now.getTime() - now.getTimezoneOffset() * 60000) / 86400000);
   }
+  var formats = {};
   function dayLabel(day, options) {
-    // A day number as the learner's calendar shows it ("Mon 7 Dec"), in the page's language.
-    var date = new Date(day * 86400000);
-    var format = Object.assign({ timeZone: "UTC" }, options || { weekday: "short", day: "numeric", month: "short" });
-    try { return date.toLocaleDateString(document.documentElement.lang || undefined, format); }
-    catch (e) { return date.toISOString().slice(0, 10); }
+    // A day number as the learner's calendar shows it ("Mon 7 Dec"), in the page's language. (One
+    // formatter per style: making one costs milliseconds, and a topic page labels every card.)
+    var style = JSON.stringify(options || null), date = new Date(day * 86400000);
+    try {
+      if (!formats[style]) formats[style] = new Intl.DateTimeFormat(document.documentElement.lang || undefined,
+        Object.assign({ timeZone: "UTC" }, options || { weekday: "short", day: "numeric", month: "short" }));
+      return formats[style].format(date);
+    } catch (e) { return date.toISOString().slice(0, 10); }
   }
   function dueText(days) {
     if (days < 0) return "Overdue by " + plural(-days, "day");
@@ -156,7 +160,7 @@
       var raw = JSON.parse(window.localStorage.getItem(key) || "null"), saved = normalize(raw);
       if (saved) { data = saved; migrated = raw.version !== VERSION; }
     } catch (e) { persistent = false; /* private mode or file:// without storage: the page simply forgets */ }
-    var states = new Map();  // id -> the replayed state and the author's level it was replayed with
+    var states = new Map();  // id -> its replayed state (with the author's level it was replayed with)
     // Another tab of the site saved: read its data, so a save here does not undo it.
     window.addEventListener("storage", function (event) {
       if (event.key !== key) return;
@@ -175,12 +179,13 @@
     function state(id, level) {
       var history = data.cards[id];
       if (!history || !window.studysiteFsrs) return null;  // (most cards of a large site: kept cheap)
-      var known = states.get(id);
-      if (known && known.level === level) return known.card;
-      var card = studysiteFsrs.replay(history, studysiteFsrs.PRIOR[level]);
+      var card = states.get(id);
+      if (card && card.level === level) return card;
+      card = studysiteFsrs.replay(history, studysiteFsrs.PRIOR[level]);
       card.first = history[0][0];
+      card.level = level;
       card.due = studysiteFsrs.due(card, retention());
-      states.set(id, { level: level, card: card });
+      states.set(id, card);
       return card;
     }
     function retention() { return typeof data.settings.retention === "number" ? data.settings.retention : DEFAULT_SETTINGS.retention; }

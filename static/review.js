@@ -19,7 +19,8 @@
     function readIndex(raw) {
       var T = positions(raw.fields.topic), Q = positions(raw.fields.question), topics = [], byKey = {};
       raw.topics.forEach(function (t) {
-        var topic = { url: t[T.url], title: t[T.title], category: t[T.category], tags: t[T.tags], cards: t[T.cards], questions: [] };
+        var topic = { url: t[T.url], title: t[T.title], category: t[T.category], tags: t[T.tags], cards: t[T.cards], questions: [],
+                      position: topics.length };
         topic.questions = t[T.questions].map(function (q, n) {
           var question = { id: q[Q.id], difficulty: q[Q.difficulty], tags: q[Q.tags], topic: topic, number: n + 1,
                            key: topic.url + "#" + q[Q.id] };
@@ -28,7 +29,8 @@
         });
         topics.push(topic);
       });
-      return { categories: raw.categories, topics: topics, byKey: byKey };
+      var total = topics.reduce(function (n, t) { return n + t.questions.length; }, 0);
+      return { categories: raw.categories, topics: topics, byKey: byKey, total: total };
     }
     function matches(question) {
       var topic = question.topic;
@@ -42,42 +44,58 @@
 
     /* ---- What is due: every question's state, replayed from its history. ---- */
     function compute() {
+      // What is studied comes from the store (a few thousand histories), what is new from the index's
+      // counts: a site of 15,000 questions is not walked question by question unless a filter is set.
       performance.mark("studysite:due-start");
-      var day = studysite.today(), settings = store.settings();
+      var day = studysite.today(), settings = store.settings(), filtered = anyFilter();
       var result = { day: day, due: [], fresh: [], topics: [], forecast: [0, 0, 0, 0, 0, 0, 0], overdue: 0, introduced: 0,
-                     known: 0, total: 0 };
-      index.topics.forEach(function (topic) {
-        var row = { topic: topic, due: 0, fresh: 0, studied: 0, shown: 0 };
-        topic.questions.forEach(function (q) {
-          var s = store.state(q.key, q.difficulty);
-          result.total += 1;
-          if (s && s.first === day) result.introduced += 1;  // (the daily limit counts the whole site)
-          if (s && s.grade !== 1) result.known += 1;
-          if (!matches(q)) return;
-          row.shown += 1;
-          if (!s) { row.fresh += 1; result.fresh.push(q); return; }
-          row.studied += 1;
-          if (s.due <= day) {
-            row.due += 1;
-            result.due.push({ question: q, due: s.due });
-            if (s.due < day) result.overdue += 1;
-          } else if (s.due - day <= 7) {
-            result.forecast[s.due - day - 1] += 1;
-          }
-        });
-        if (row.shown) result.topics.push(row);
+                     known: 0, total: index.total, freshCount: 0 };
+      var rows = index.topics.map(function (topic) {
+        return { topic: topic, due: 0, fresh: 0, studied: 0, shown: filtered ? 0 : topic.questions.length };
       });
-      result.newToday = Math.min(result.fresh.length, Math.max(0, settings.newPerDay - result.introduced));
+      var cards = store.data.cards;
+      for (var id in cards) {
+        var q = index.byKey[id];
+        if (!q) continue;  // (no longer on the site: its history is kept, and not counted)
+        var s = store.state(id, q.difficulty), row = rows[q.topic.position];
+        if (s.first === day) result.introduced += 1;  // (the daily limit counts the whole site)
+        if (s.grade !== 1) result.known += 1;
+        if (filtered && !matches(q)) continue;
+        row.studied += 1;
+        if (s.due <= day) {
+          row.due += 1;
+          result.due.push({ question: q, due: s.due });
+          if (s.due < day) result.overdue += 1;
+        } else if (s.due - day <= 7) {
+          result.forecast[s.due - day - 1] += 1;
+        }
+      }
+      var wanted = Math.max(0, settings.newPerDay - result.introduced);
+      rows.forEach(function (row) {
+        if (filtered) {
+          row.topic.questions.forEach(function (q) { if (matches(q)) row.shown += 1; });
+        }
+        row.fresh = row.shown - row.studied;
+        result.freshCount += row.fresh;
+        if (row.shown) result.topics.push(row);
+        // The day's new cards, in the site's order (only as many as may start today).
+        for (var i = 0; i < row.topic.questions.length && result.fresh.length < wanted && row.fresh; i++) {
+          var q = row.topic.questions[i];
+          if (!cards[q.key] && (!filtered || matches(q))) result.fresh.push(q);
+        }
+      });
+      result.newToday = result.fresh.length;
       performance.measure("studysite:due", "studysite:due-start");
       return result;
     }
+    function anyFilter() { return !!(filters.category || filters.topic || filters.tag || filters.difficulties.length); }
 
     /* ---- The overview. ---- */
     function paintOverview() {
       var r = compute(), settings = store.settings();
       var text = plural(r.due.length, "card") + " due today" + (r.overdue ? " (" + r.overdue + " overdue)" : "") +
         " · " + plural(r.newToday, "new card") + " to start" +
-        (r.fresh.length > r.newToday ? " (" + r.fresh.length + " not started; " + settings.newPerDay + " a day)" : "");
+        (r.freshCount > r.newToday ? " (" + r.freshCount + " not started; " + settings.newPerDay + " a day)" : "");
       $("[data-today-text]").textContent = text;
       $("[data-overall-progress]").textContent = r.known + " of " + r.total + " questions known";
       var start = $("[data-action=start]");
@@ -195,8 +213,11 @@
         filtersChanged();
       } else if (button.dataset.action === "start") {
         var r = compute();
-        startSession("Review", interleave(r.due.sort(function (a, b) { return a.due - b.due; }).map(function (d) { return d.question; })
-          .concat(r.fresh.slice(0, r.newToday))));
+        // Most overdue first, then in the site's order; then the day's new cards.
+        r.due.sort(function (a, b) {
+          return a.due - b.due || a.question.topic.position - b.question.topic.position || a.question.number - b.question.number;
+        });
+        startSession("Review", interleave(r.due.map(function (d) { return d.question; }).concat(r.fresh)));
       }
     });
     $("[data-drill-form]").addEventListener("submit", function (event) {
