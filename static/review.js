@@ -8,7 +8,7 @@
     var $ = studysite.$, $$ = studysite.$$, show = studysite.show, plural = studysite.plural;
     var overview = $("[data-review-overview]");
     if (!overview || !window.studysiteFsrs) return;
-    var fsrs = window.studysiteFsrs, store = page.store, body = page.body;
+    var store = page.store, body = page.body;
     var filters = { category: "", topic: "", tag: "", difficulties: [] };
     var index = null, inSession = false;
 
