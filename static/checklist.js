@@ -6,7 +6,6 @@
     var store = page.store;
     var boxes = $$("input[data-check]");
     if (!boxes.length) return;
-    var checks = store.data.checks;
     function counts() {
       var groups = {};
       boxes.forEach(function (box) {
@@ -27,10 +26,11 @@
         total.textContent = done + " of " + boxes.length + " ticked";
       }
     }
+    // (store.data is read at each use: another tab's save or a reset replaces what it holds)
+    function paintBoxes() { boxes.forEach(function (box) { box.checked = !!store.data.checks[box.dataset.check]; }); }
     boxes.forEach(function (box) {
-      box.checked = !!checks[box.dataset.check];
       box.addEventListener("change", function () {
-        if (box.checked) checks[box.dataset.check] = true; else delete checks[box.dataset.check];
+        if (box.checked) store.data.checks[box.dataset.check] = true; else delete store.data.checks[box.dataset.check];
         store.save();
         counts();
       });
@@ -38,10 +38,12 @@
     var clear = $("[data-action=clear-checks]");
     if (clear) clear.addEventListener("click", function () {
       if (!window.confirm("Clear every tick on this page?")) return;
-      boxes.forEach(function (box) { box.checked = false; delete checks[box.dataset.check]; });
+      boxes.forEach(function (box) { box.checked = false; delete store.data.checks[box.dataset.check]; });
       store.save();
       counts();
     });
+    document.addEventListener("studysite:storechange", function () { paintBoxes(); counts(); }, page.forPage);
+    paintBoxes();
     show($("[data-checklist-summary]"));
     counts();
   });

@@ -85,7 +85,8 @@
      or Again, dated the day before it is first read. Histories of questions no longer on the site are kept. ---- */
   var VERSION = 2;
   var DEFAULT_SETTINGS = { newPerDay: 20, retention: 0.9, shortcuts: true };
-  function emptyData() { return { version: VERSION, cards: {}, checks: {}, quizzes: {}, settings: {} }; }
+  function dict() { return Object.create(null); }  // (ids such as "constructor" are ids, not Object's own names)
+  function emptyData() { return { version: VERSION, cards: dict(), checks: dict(), quizzes: dict(), settings: {} }; }
   function isObject(value) { return !!value && typeof value === "object" && !Array.isArray(value); }
   function isReview(r) {
     return Array.isArray(r) && r.length === 2 && Number.isInteger(r[0]) && r[0] > 0 && r[0] < 200000 &&
@@ -125,21 +126,41 @@
     if (isObject(raw.checks)) Object.keys(raw.checks).forEach(function (id) { if (raw.checks[id] === true) clean.checks[id] = true; });
     if (isObject(raw.quizzes)) Object.keys(raw.quizzes).forEach(function (id) {
       var q = raw.quizzes[id];
-      if (isObject(q) && Number.isInteger(q.best) && Number.isInteger(q.total)) clean.quizzes[id] = q;
+      if (isObject(q) && Number.isInteger(q.best) && Number.isInteger(q.total) && q.total > 0 && q.total < 100000 &&
+          q.best >= 0 && q.best <= q.total) clean.quizzes[id] = { best: q.best, last: q.last, total: q.total, at: q.at };
     });
     clean.settings = cleanSettings(raw.settings);
     return clean;
   }
-  /** `incoming` folded into `data`: per question the longer history wins (on a tie, the one reviewed
-      last), ticks add up, each quiz keeps its best score. Returns what changed. */
+  /** Two histories of one question as one: when one continues the other, the longer (on a tie, the one
+      reviewed last); when both went on from a shared start (two devices), their shared reviews and
+      then every review of each, by day, so that nothing is lost. */
+  function combine(mine, theirs) {
+    var shared = 0;
+    while (shared < mine.length && shared < theirs.length && mine[shared][0] === theirs[shared][0] &&
+           mine[shared][1] === theirs[shared][1]) shared += 1;
+    if (shared === theirs.length) return mine;
+    if (shared === mine.length) return theirs;
+    // After the shared start: my reviews, and theirs that I do not have (counted, so that importing a
+    // combined history back adds nothing twice), by day; one day's reviews keep their order.
+    var have = new Map(), both = mine.slice();
+    mine.slice(shared).forEach(function (r) { have.set(r[0] * 4 + r[1], (have.get(r[0] * 4 + r[1]) || 0) + 1); });
+    theirs.slice(shared).forEach(function (r) {
+      var n = have.get(r[0] * 4 + r[1]) || 0;
+      if (n) have.set(r[0] * 4 + r[1], n - 1); else both.push(r);
+    });
+    return both.sort(function (a, b) { return a[0] - b[0]; });
+  }
+  /** `incoming` folded into `data`: histories combined (see combine), ticks added, each quiz keeping its
+      best score. Returns what changed. */
   function merge(data, incoming) {
-    var report = { added: 0, longer: 0, kept: 0, checks: 0, quizzes: 0 };
+    var report = { added: 0, longer: 0, combined: 0, kept: 0, checks: 0, quizzes: 0 };
     Object.keys(incoming.cards).forEach(function (id) {
       var mine = data.cards[id], theirs = incoming.cards[id];
       if (!mine) { data.cards[id] = theirs; report.added += 1; return; }
-      var theirsWins = theirs.length > mine.length ||
-        (theirs.length === mine.length && theirs[theirs.length - 1][0] > mine[mine.length - 1][0]);
-      if (theirsWins) { data.cards[id] = theirs; report.longer += 1; } else report.kept += 1;
+      var both = combine(mine, theirs);
+      if (both === mine) report.kept += 1;
+      else { data.cards[id] = both; report[both === theirs ? "longer" : "combined"] += 1; }
     });
     Object.keys(incoming.checks).forEach(function (id) {
       if (!data.checks[id]) { data.checks[id] = true; report.checks += 1; }
@@ -164,11 +185,18 @@
     // Another tab of the site saved: read its data, so a save here does not undo it.
     window.addEventListener("storage", function (event) {
       if (event.key !== key) return;
-      try { data = normalize(JSON.parse(event.newValue || "null")) || emptyData(); } catch (e) { return; }
+      try { replaceData(normalize(JSON.parse(event.newValue || "null")) || emptyData()); } catch (e) { return; }
       states.clear();
       document.dispatchEvent(new CustomEvent("studysite:storechange"));
     }, { signal: lifetime.signal });
 
+    function replaceData(fresh) {
+      // In place: features keep references to data.cards, data.checks ... for the page's lifetime.
+      ["cards", "checks", "quizzes", "settings"].forEach(function (part) {
+        Object.keys(data[part]).forEach(function (id) { delete data[part][id]; });
+        Object.assign(data[part], fresh[part]);
+      });
+    }
     function write() {
       try { window.localStorage.setItem(key, JSON.stringify(data)); return true; }
       catch (e) { persistent = false; return false; /* full or refused: kept in memory for this page */ }
@@ -189,19 +217,20 @@
       return card;
     }
     function retention() { return typeof data.settings.retention === "number" ? data.settings.retention : DEFAULT_SETTINGS.retention; }
-    /** Record a review of `id` today; `correcting`: the learner changed today's last answer on a topic
-        page (the same answer again takes it back), rather than answering a second time. */
+    /** Record a review of `id` today; false if it could not be saved (storage full or refused).
+        `correcting`: a topic page's mark, which stands for the day's answer. Today's answers give way
+        to it, and the mark the card already shows takes them back. */
     function review(id, grade, correcting) {
       var day = today(), history = (data.cards[id] || []).slice(), last = history[history.length - 1];
       if (correcting && last && last[0] === day) {
-        history.pop();
-        if (last[1] !== grade) history.push([day, grade]);
+        while (history.length && history[history.length - 1][0] === day) history.pop();
+        if ((last[1] === 1) !== (grade === 1)) history.push([day, grade]);
       } else {
         history.push([day, grade]);
       }
       if (history.length) data.cards[id] = history; else delete data.cards[id];
       states.delete(id);  // (only this card's schedule changed)
-      write();
+      return write();
     }
     if (migrated) save();  // an older record is dated once, on the day it is first read
     return {
@@ -213,7 +242,7 @@
       state: state,
       review: review,
       forget: function (ids) { ids.forEach(function (id) { delete data.cards[id]; }); save(); },
-      resetAll: function () { data = Object.assign(emptyData(), { settings: data.settings }); save(); },
+      resetAll: function () { replaceData(Object.assign(emptyData(), { settings: Object.assign({}, data.settings) })); return save(); },
       /** Merge an export (any version); null if the text is not one. */
       importText: function (text) {
         var parsed;
@@ -222,7 +251,7 @@
         var incoming = normalize(parsed.progress);
         if (!incoming) return null;
         var report = merge(data, incoming);
-        save();
+        report.saved = save();
         return report;
       },
       exportText: function () {

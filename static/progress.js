@@ -126,13 +126,20 @@
             status.textContent = "That file is not a studysite progress export; nothing was changed.";
             return;
           }
-          var changed = report.added + report.longer;
+          if (!report.saved) {
+            status.textContent = "The file was read, but this browser could not save it (its storage for this site is full " +
+              "or turned off): the import lasts only until the page closes.";
+            document.dispatchEvent(new CustomEvent("studysite:storechange"));
+            return;
+          }
+          var changed = report.added + report.longer + report.combined;
           status.textContent = "Progress imported: " + plural(changed, "card") + " updated" +
-            (report.kept ? ", " + report.kept + " kept from this browser (its history was as long or longer)" : "") +
+            (report.combined ? " (" + report.combined + " with the reviews of both)" : "") +
+            (report.kept ? ", " + report.kept + " already up to date here" : "") +
             (report.checks ? ", " + plural(report.checks, "checklist tick") : "") +
             (report.quizzes ? ", " + plural(report.quizzes, "quiz score") : "") + ".";
           document.dispatchEvent(new CustomEvent("studysite:storechange"));
-        }, function () {
+        }).catch(function () {
           status.textContent = "That file could not be read; nothing was changed.";
         }).then(function () { file.value = ""; });
       });

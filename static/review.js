@@ -17,7 +17,7 @@
 
     /* ---- The site's questions (review-index.js). ---- */
     function readIndex(raw) {
-      var T = positions(raw.fields.topic), Q = positions(raw.fields.question), topics = [], byKey = {};
+      var T = positions(raw.fields.topic), Q = positions(raw.fields.question), topics = [], byKey = Object.create(null);
       raw.topics.forEach(function (t) {
         var topic = { url: t[T.url], title: t[T.title], category: t[T.category], tags: t[T.tags], cards: t[T.cards], questions: [],
                       position: topics.length };
@@ -127,12 +127,12 @@
     function paintBreakdown(r) {
       // Per category, then its topics; on a large site only the topics with cards due (the rest are
       // counted in one line), so a thousand topics do not make a thousand rows.
-      var fragment = document.createDocumentFragment(), groups = [], byCategory = {};
+      var fragment = document.createDocumentFragment(), groups = [], byCategory = new Map();
       var large = r.topics.length > 60;
       r.topics.forEach(function (row) {
         var slug = row.topic.category;
-        if (!byCategory[slug]) groups.push(byCategory[slug] = { slug: slug, due: 0, fresh: 0, studied: 0, shown: 0, rows: [] });
-        var group = byCategory[slug];
+        if (!byCategory.has(slug)) groups.push(byCategory.set(slug, { slug: slug, due: 0, fresh: 0, studied: 0, shown: 0, rows: [] }).get(slug));
+        var group = byCategory.get(slug);
         group.due += row.due; group.fresh += row.fresh; group.studied += row.studied; group.shown += row.shown;
         group.rows.push(row);
       });
@@ -167,7 +167,12 @@
       filters.category = known($("[data-filter=category]"), params.get("category") || "");
       filters.topic = known($("[data-filter=topic]"), params.get("topic") || "");
       filters.tag = known($("[data-filter=tag]"), params.get("tag") || "");
-      filters.difficulties = (params.get("difficulty") || "").split(",").filter(function (d) { return /^(easy|medium|hard)$/.test(d); });
+      filters.difficulties = (params.get("difficulty") || "").split(",").filter(function (d, at, all) {
+        return /^(easy|medium|hard)$/.test(d) && all.indexOf(d) === at;
+      });
+      // A topic outside the chosen category would choose nothing: the category wins.
+      var topic = $("[data-filter=topic] option[value=\"" + CSS.escape(filters.topic) + "\"]");
+      if (filters.topic && filters.category && topic && topic.dataset.category !== filters.category) filters.topic = "";
     }
     function writeUrl() {
       var parts = [];
@@ -268,10 +273,10 @@
     }
     function interleave(questions) {
       // One topic after another in turn, each keeping its own order: no run of one topic's cards.
-      var groups = [], byTopic = {};
+      var groups = [], byTopic = new Map();
       questions.forEach(function (q) {
-        if (!byTopic[q.topic.url]) groups.push(byTopic[q.topic.url] = []);
-        byTopic[q.topic.url].push(q);
+        if (!byTopic.has(q.topic.url)) groups.push(byTopic.set(q.topic.url, []).get(q.topic.url));
+        byTopic.get(q.topic.url).push(q);
       });
       var out = [];
       for (var round = 0; out.length < questions.length; round++) {
@@ -298,9 +303,11 @@
     $("[data-review-needs-script]").hidden = true;
     paintSettings();
     readUrl();
+    writeUrl();  // (what the page could not use is dropped from the address too)
     paintFilters();
     studysite.loadScript(body.dataset.reviewIndex).then(function () {
       index = readIndex(window.studysiteReviewIndex);
+      if (!index.total) { $("[data-review-empty]").hidden = false; return; }
       paintFilters();
       paintOverview();
       show(overview);

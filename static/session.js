@@ -40,7 +40,8 @@
     function startSession(kind, queue) {
       if (!queue.length) { announce("No card to " + kind.toLowerCase() + "."); return; }
       session = { kind: kind, queue: queue, answered: 0, grades: { 1: 0, 2: 0, 3: 0, 4: 0 }, seen: {},
-                  started: Date.now(), current: null, revealed: false };
+                  started: Date.now(), current: null, revealed: false, skipped: 0, unsaved: 0 };
+      paintNote();
       // A learner who starts reviewing wants the schedule kept: ask the browser (a user gesture).
       if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(function () {});
       $("[data-review-overview]").hidden = true;
@@ -67,8 +68,6 @@
       session.shown = false;  // (until its topic's cards have loaded, nothing can be revealed or answered)
       $("[data-action=reveal]").hidden = true;
       paintSessionProgress();
-      var error = $("[data-card-error]");
-      error.hidden = true;
       loadCards(question.topic).then(function (data) {
         if (!session || session.current !== question) return;
         var card = data.cards.filter(function (c) { return c[0] === question.id; })[0];
@@ -79,8 +78,8 @@
       }).catch(function () {
         if (!session || session.current !== question) return;
         // The site changed since the index loaded (or a file is missing): skip the card, say so.
-        error.textContent = "One card could not be loaded and was skipped (" + question.topic.title + "): reload the page if the site was just rebuilt.";
-        error.hidden = false;
+        session.skipped += 1;
+        paintNote();
         session.queue.shift();
         nextCard();
       });
@@ -120,18 +119,29 @@
         when.textContent = days === 1 ? "tomorrow" : "in " + plural(days, "day");
       });
     }
+    function paintNote() {
+      // What went wrong in this session stays in view until it ends (and is said in the summary).
+      var note = $("[data-card-error]"), parts = [];
+      if (session.skipped) parts.push(plural(session.skipped, "card") + " could not be loaded and " + (session.skipped === 1 ? "was" : "were") +
+                                      " skipped: reload the page if the site was just rebuilt.");
+      if (session.unsaved) parts.push("This browser could not save " + plural(session.unsaved, "answer") + " (its storage for this site " +
+                                      "is full or turned off): they last until the page closes.");
+      note.textContent = parts.join(" ");
+      note.hidden = !parts.length;
+    }
     function reveal() {
       if (!session || session.revealed || !session.shown) return;
       session.revealed = true;
       $("[data-card-answer]").hidden = false;
       $("[data-grades]").hidden = false;
       $("[data-action=reveal]").hidden = true;
-      $("[data-grade=\"3\"]").focus({ preventScroll: true });
+      // The answer next (a screen reader reads it), then the grades one Tab away.
+      $("[data-card-answer]").focus({ preventScroll: true });
     }
     function grade(value) {
       if (!session || !session.revealed || !session.shown) return;
       var question = session.queue.shift();
-      store.review(question.key, value, false);
+      if (!store.review(question.key, value, false)) { session.unsaved += 1; paintNote(); }
       session.answered += 1;
       session.grades[value] += 1;
       session.seen[question.key] = true;
@@ -150,6 +160,8 @@
       $("[data-summary-text]").textContent = s.answered
         ? "You answered " + plural(cards, "card") + (s.answered > cards ? " (" + s.answered + " answers)" : "") + " in about " + plural(minutes, "minute") + "."
         : "You ended the session before answering a card.";
+      var problems = $("[data-card-error]").textContent;
+      if (problems) $("[data-summary-text]").textContent += " " + problems;
       $$("[data-summary-count]").forEach(function (el) { el.textContent = String(s.grades[el.dataset.summaryCount]); });
       summaryEl.hidden = false;
       document.dispatchEvent(new CustomEvent("studysite:session-end"));  // review.js says what is still due

@@ -61,7 +61,9 @@
       }
     }
     function setMark(card, mark) {
-      store.review(key(card), mark === "known" ? 3 : 1, true);
+      if (!store.review(key(card), mark === "known" ? 3 : 1, true)) {
+        announce("This browser could not save the answer: its storage for this site is full or turned off.");
+      }
       paintMark(card);
       paintProgress();
       if (state.onlyReview) applyFilters();

@@ -111,8 +111,14 @@ def cards_script(page_path: str) -> str:
 def review_index(site: Site) -> dict[str, Any]:
     """What the review page schedules (templates/review-index.js): every question of the site's
     question pages by topic, with its difficulty and tags but not its answer (cards_script has those)."""
-    topics = [[page.output_path, page.title, page.category, list(page.tags), cards_script(page.output_path),
-               [[q.id, q.difficulty.value, list(q.tags)] for q in page.questions]]
+    # Tags as their tag page names them: "PyTorch" on one page and "pytorch" on another are one tag.
+    named = {tag.slug: tag.name for tag in site.tags}
+
+    def names(tags: tuple[str, ...]) -> list[str]:
+        return [named.get(slugify(tag) or "tag", tag) for tag in tags]
+
+    topics = [[page.output_path, page.title, page.category, names(page.tags), cards_script(page.output_path),
+               [[q.id, q.difficulty.value, names(q.tags)] for q in page.questions]]
               for page in site.pages_of_kind(Kind.INTERVIEW) if page.questions]
     return {"fields": {"topic": REVIEW_TOPIC_FIELDS, "question": REVIEW_QUESTION_FIELDS},
             "categories": {c.slug: c.title for c in site.categories}, "topics": topics}

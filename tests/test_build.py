@@ -276,3 +276,13 @@ def test_a_file_named_like_a_topics_cards_is_refused(make_site, capsys):
     root = make_site({"content/nn/gradients.cards.js": "// mine"})
     assert run_cli(root, "build") == 1
     assert "would replace the site's own nn/gradients.cards.js" in capsys.readouterr().err
+
+
+def test_the_review_index_names_a_tag_as_its_tag_page_does(make_site):
+    root = make_site({"content/nn/other.md": "---\ntitle: O\nsummary: s\ntags: [resnet]\n---\n\n## Why? [easy]\n\nTags: vanishing\n\nBecause.\n"})
+    assert run_cli(root, "build") == 0
+    data = _script_json((root / "_site/review-index.js").read_text(encoding="utf-8"), "window.studysiteReviewIndex = ")
+    other = next(topic for topic in data["topics"] if topic[0] == "nn/other.html")
+    tag_pages = {path.stem for path in (root / "_site/tags").glob("*.html")} - {"index"}
+    assert other[3] == ["ResNet", "Vanishing"] and other[5][0][2] == ["Vanishing"], other  # as "Gradients" spells them
+    assert tag_pages == {"resnet", "vanishing"}
