@@ -154,6 +154,17 @@
         questions.forEach(function (q) { q.parentNode.hidden = on && results[q.id] !== false; });
       }
     });
+    // Paper gets every answer and explanation (and the screen gets back what it showed), also where
+    // the stylesheet cannot open a closed <details>.
+    var openedForPrint = [];
+    window.addEventListener("beforeprint", function () {
+      openedForPrint = $$("details[data-answer]").filter(function (d) { return d.hidden || !d.open; })
+        .map(function (d) { var was = { el: d, hidden: d.hidden, open: d.open }; d.hidden = false; d.open = true; return was; });
+    }, page.forPage);
+    window.addEventListener("afterprint", function () {
+      openedForPrint.forEach(function (was) { was.el.open = was.open; was.el.hidden = was.hidden; });
+      openedForPrint = [];
+    }, page.forPage);
     bar.classList.add("is-live");
     reset(false);
     show(bar);

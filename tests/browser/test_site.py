@@ -154,6 +154,23 @@ def test_topic_prints_as_a_question_and_answer_sheet(page: Page, base_url):
     assert page.evaluate("getComputedStyle(document.querySelector('.card')).breakInside") == "avoid"
 
 
+def test_a_quiz_prints_with_its_right_options_and_explanations(page: Page, base_url, tmp_path):
+    """On paper a quiz shows every answer, whether the learner answered it or not, and the screen
+    keeps what it showed."""
+    import subprocess
+
+    page.goto(base_url + "neural-networks/vanishing-gradients-mcq.html")
+    answers = page.locator("details[data-answer]")
+    expect(answers.first).to_be_hidden()  # the live quiz hides them until a question is answered
+    explanation = answers.first.locator(".quiz-answer__explanation").text_content().split()
+    pdf = tmp_path / "quiz.pdf"
+    pdf.write_bytes(page.pdf(format="A4"))
+    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split())
+    assert text.count("Answer:") == answers.count()
+    assert " ".join(explanation[:6]) in text
+    expect(answers.first).to_be_hidden()  # and back on the screen as it was
+
+
 def test_checklist_prints_on_one_page(page: Page, base_url):
     page.goto(base_url + "checklist.html")
     pdf = page.pdf(format="A4")
