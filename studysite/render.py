@@ -37,7 +37,14 @@ def make_environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
     env.filters["slugify"] = slugify
     env.filters["count_of"] = count_of
     env.globals["review_index"] = review_index
+    env.filters["web_address"] = web_address
     return env
+
+
+def web_address(path: str, site_url: str) -> str:
+    """A page's address on the web (`{{ output_path | web_address(site.config.site_url) }}`): a folder's
+    index.html as the folder itself."""
+    return site_url + (path.removesuffix("index.html") if path == "index.html" or path.endswith("/index.html") else path)
 
 
 def count_of(count: int, noun: str) -> str:
@@ -206,7 +213,16 @@ def plan_outputs(site: Site) -> list[PlannedOutput]:
     for tag in listing.tags:
         plan.append(_planned(tag.output_path, "tag.html",
                              {"site": headers, "kind": "tag", "title": f"Tag: {tag.name}", "tag": tag}))
+    if site.config.site_url:  # (search engines need the site's own address: without one, none of this)
+        pages = [item.path for item in plan if item.path.endswith(".html") and item.path not in UNLISTED_PAGES]
+        plan.append(_planned("sitemap.xml", "sitemap.xml", {"site": headers, "kind": "sitemap", "title": "", "pages": pages}))
+        if "robots.txt" not in {path for path, _ in site.assets}:  # (a robots.txt in public/ is the site's own)
+            plan.append(_planned("robots.txt", "robots.txt", {"site": headers, "kind": "robots", "title": ""}))
     return plan
+
+
+# Pages search engines are not pointed at: the learner's own review page and the error page.
+UNLISTED_PAGES = frozenset({"404.html", "review.html"})
 
 
 def asset_versions(files: dict[str, bytes]) -> dict[str, str]:
@@ -241,6 +257,7 @@ class TemplateContext:
     next: Page | None = _ABSENT
     tag: Tag = _ABSENT
     guide_html: str = _ABSENT  # studying.html: the learner's guide (theme.learners_guide)
+    pages: tuple[str, ...] = _ABSENT  # sitemap.xml: the output path of every page it lists
 
     def as_dict(self) -> dict[str, Any]:
         """The names a template sees (those this kind of page does not get are left out)."""

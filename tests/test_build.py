@@ -286,3 +286,42 @@ def test_the_review_index_names_a_tag_as_its_tag_page_does(make_site):
     tag_pages = {path.stem for path in (root / "_site/tags").glob("*.html")} - {"index"}
     assert other[3] == ["ResNet", "Vanishing"] and other[5][0][2] == ["Vanishing"], other  # as "Gradients" spells them
     assert tag_pages == {"resnet", "vanishing"}
+
+
+# --- Search engines and link previews (issue 16) ------------------------------------------
+
+def test_with_site_url_a_sitemap_robots_and_canonical_links_are_written(make_site, tmp_path):
+    import xml.etree.ElementTree as ET
+
+    root = make_site({"site.yml": 'title: Notes\ndescription: "All of it."\nsite_url: "https://me.github.io/notes"\n'})
+    assert run_cli(root, "build") == 0
+    site = root / "_site"
+    sitemap = (site / "sitemap.xml").read_bytes()
+    locs = [el.text for el in ET.fromstring(sitemap).iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+    listed = sorted(loc.removeprefix("https://me.github.io/notes/") or "index.html" for loc in locs)
+    assert sorted(p if not p.endswith("/") else p + "index.html" for p in listed) == \
+        sorted(set(pages) - {"404.html", "review.html"})  # every page but the error page and the learner's own
+    assert "https://me.github.io/notes/" in locs and "https://me.github.io/notes/nn/" in locs  # folders as folders
+    assert (site / "robots.txt").read_text() == "User-agent: *\nAllow: /\nSitemap: https://me.github.io/notes/sitemap.xml\n"
+    topic = (site / "nn/gradients.html").read_text()
+    assert '<link rel="canonical" href="https://me.github.io/notes/nn/gradients.html">' in topic
+    assert '<meta property="og:title" content="Gradients">' in topic
+    assert '<meta property="og:description" content="How gradients flow.">' in topic
+    assert '<meta property="og:description" content="All of it.">' in (site / "index.html").read_text()
+    assert "canonical" not in (site / "404.html").read_text()  # served at any missing address
+    # The same content gives the same sitemap, byte for byte.
+    assert run_cli(root, "build", "--output", str(tmp_path / "again")) == 0
+    assert (tmp_path / "again/sitemap.xml").read_bytes() == sitemap
+    assert run_cli(root, "check", "--strict") == 0
+
+
+def test_without_site_url_no_sitemap_and_a_sites_own_robots_txt_wins(make_site):
+    root = make_site()
+    assert run_cli(root, "build") == 0
+    assert not (root / "_site/sitemap.xml").exists() and not (root / "_site/robots.txt").exists()
+    assert "canonical" not in (root / "_site/nn/gradients.html").read_text()
+    root = make_site({"site.yml": 'title: Notes\nsite_url: "https://example.org/"\n', "public/robots.txt": "User-agent: *\nDisallow: /\n"})
+    assert run_cli(root, "build") == 0
+    assert (root / "_site/robots.txt").read_text() == "User-agent: *\nDisallow: /\n"
+    assert (root / "_site/sitemap.xml").exists()
