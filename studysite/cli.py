@@ -43,8 +43,14 @@ def command_check(project: Project, args: argparse.Namespace) -> int:
         raise BuildFailed(warnings)  # (--strict: the warnings are the errors)
     print(f"OK: {plural(len(site.pages), 'topic')}, {plural(site.question_count, 'question')}, no errors, "
           f"{warning_count(len(warnings))}.")
-    print_warnings(warnings)
+    # Not a warning (a site may well have no public address yet), but what a strict check is asked for.
+    notes = [NO_SITE_URL] if args.strict and not site.config.site_url else []
+    print_warnings(warnings, notes)
     return 0
+
+
+NO_SITE_URL = ("note: site.yml has no site_url, so the site has no sitemap.xml, robots.txt, canonical links "
+               "or link previews: set site_url to the address the site is published at to add them")
 
 
 def command_serve(project: Project, args: argparse.Namespace) -> int:

@@ -290,7 +290,7 @@ def test_the_review_index_names_a_tag_as_its_tag_page_does(make_site):
 
 # --- Search engines and link previews (issue 16) ------------------------------------------
 
-def test_with_site_url_a_sitemap_robots_and_canonical_links_are_written(make_site, tmp_path):
+def test_with_site_url_a_sitemap_robots_and_canonical_links_are_written(make_site, tmp_path, capsys):
     import xml.etree.ElementTree as ET
 
     root = make_site({"site.yml": 'title: Notes\ndescription: "All of it."\nsite_url: "https://me.github.io/notes"\n'})
@@ -309,6 +309,8 @@ def test_with_site_url_a_sitemap_robots_and_canonical_links_are_written(make_sit
     assert '<meta property="og:title" content="Gradients">' in topic
     assert '<meta property="og:description" content="How gradients flow.">' in topic
     assert '<meta property="og:description" content="All of it.">' in (site / "index.html").read_text()
+    assert run_cli(root, "check", "--strict") == 0
+    assert "site_url" not in capsys.readouterr().err
     assert "canonical" not in (site / "404.html").read_text()  # served at any missing address
     # The same content gives the same sitemap, byte for byte.
     assert run_cli(root, "build", "--output", str(tmp_path / "again")) == 0
@@ -316,9 +318,11 @@ def test_with_site_url_a_sitemap_robots_and_canonical_links_are_written(make_sit
     assert run_cli(root, "check", "--strict") == 0
 
 
-def test_without_site_url_no_sitemap_and_a_sites_own_robots_txt_wins(make_site):
+def test_without_site_url_no_sitemap_and_a_sites_own_robots_txt_wins(make_site, capsys):
     root = make_site()
     assert run_cli(root, "build") == 0
+    assert run_cli(root, "check", "--strict") == 0  # a note says why, not a warning
+    assert "site.yml has no site_url, so the site has no sitemap.xml" in capsys.readouterr().err
     assert not (root / "_site/sitemap.xml").exists() and not (root / "_site/robots.txt").exists()
     assert "canonical" not in (root / "_site/nn/gradients.html").read_text()
     root = make_site({"site.yml": 'title: Notes\nsite_url: "https://example.org/"\n', "public/robots.txt": "User-agent: *\nDisallow: /\n"})
