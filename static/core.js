@@ -13,6 +13,19 @@
   function $$(selector, scope) { return Array.prototype.slice.call((scope || document).querySelectorAll(selector)); }
   function show(el) { if (el) el.hidden = false; }
   function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
+  function announce(text) {
+    // Said by screen readers through the page's live region (emptied first, so a repeat is said again).
+    var el = $("[data-announce]");
+    if (!el) return;
+    el.textContent = "";
+    setTimeout(function () { el.textContent = text; }, 50);
+  }
+  function positions(names) {
+    // The data scripts' records are arrays whose field names they list once: name -> index.
+    var at = {};
+    names.forEach(function (name, i) { at[name] = i; });
+    return at;
+  }
   function stickHeight(bar) {
     // Cards scroll into view below a sticky bar: CSS reads its height from --sticky-height.
     function measure() {
@@ -326,7 +339,7 @@
 
   window.studysite = {
     feature: function (name, wire) { features.push({ name: name, wire: wire }); },
-    $: $, $$: $$, show: show, plural: plural, copyText: copyText, isTyping: isTyping,
+    $: $, $$: $$, show: show, plural: plural, announce: announce, positions: positions, copyText: copyText, isTyping: isTyping,
     loadScript: loadScript, announceShortcuts: announceShortcuts, today: today, dayLabel: dayLabel, dueText: dueText, normalize: normalize, merge: merge
   };
   // Deferred scripts all run before DOMContentLoaded: by then every feature has registered.

@@ -3,7 +3,7 @@
 (function () {
   "use strict";
   studysite.feature("progress", function (page) {
-    var $ = studysite.$, $$ = studysite.$$, show = studysite.show, plural = studysite.plural;
+    var $ = studysite.$, $$ = studysite.$$, show = studysite.show, plural = studysite.plural, positions = studysite.positions;
     var store = page.store;
     var topicsShown = $$("[data-progress-for]"), panel = $("[data-progress-panel]");
     var dueLinks = {};
@@ -61,7 +61,6 @@
         paint();
       }, function () { paint(); });
     }
-    function positions(names) { var at = {}; names.forEach(function (n, i) { at[n] = i; }); return at; }
 
     function storageStatus() {
       // Tell the learner how long the browser keeps what they saved (and ask it to keep it).

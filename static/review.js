@@ -6,14 +6,13 @@
   "use strict";
   studysite.feature("review", function (page) {
     var $ = studysite.$, $$ = studysite.$$, show = studysite.show, plural = studysite.plural;
+    var announce = studysite.announce, positions = studysite.positions;
     var overview = $("[data-review-overview]");
     if (!overview || !window.studysiteFsrs) return;
     var store = page.store, body = page.body;
     var filters = { category: "", topic: "", tag: "", difficulties: [] };
     var index = null, inSession = false;
 
-    function announce(text) { var el = $("[data-announce]"); el.textContent = ""; setTimeout(function () { el.textContent = text; }, 50); }
-    function positions(names) { var at = {}; names.forEach(function (n, i) { at[n] = i; }); return at; }
 
     /* ---- The site's questions (review-index.js). ---- */
     function readIndex(raw) {

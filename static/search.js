@@ -2,7 +2,7 @@
 (function () {
   "use strict";
   studysite.feature("search", function (page) {
-    var $ = studysite.$, $$ = studysite.$$, show = studysite.show;
+    var $ = studysite.$, $$ = studysite.$$, show = studysite.show, positions = studysite.positions;
     var plural = studysite.plural, keyHandlers = page.keys, forPage = page.forPage, body = page.body, rootUrl = page.rootUrl;
     var form = $("[data-search]");
     if (!form) return;
@@ -13,11 +13,6 @@
     function fold(text) {
       // Case- and accent-insensitive; letters of every script survive (CJK, Arabic ...).
       return String(text).normalize("NFKD").replace(/[\u0300-\u036f\u064b-\u065f\u0670]/g, "").toLowerCase();
-    }
-    function positions(names) {
-      var at = {};
-      names.forEach(function (name, i) { at[name] = i; });
-      return at;
     }
     function load() {
       // The dev server drops the loaded index when a save rebuilds it: then read it again.

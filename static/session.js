@@ -4,12 +4,11 @@
 (function () {
   "use strict";
   studysite.feature("session", function (page) {
-    var $ = studysite.$, $$ = studysite.$$, plural = studysite.plural;
+    var $ = studysite.$, $$ = studysite.$$, plural = studysite.plural, announce = studysite.announce;
     var sessionEl = $("[data-session]"), summaryEl = $("[data-session-summary]");
     if (!sessionEl || !window.studysiteFsrs) return;
     var fsrs = window.studysiteFsrs, store = page.store, session = null;
 
-    function announce(text) { var el = $("[data-announce]"); el.textContent = ""; setTimeout(function () { el.textContent = text; }, 50); }
     function loadCards(topic) {
       var url = new URL(topic.cards, page.rootUrl).href;
       return studysite.loadScript(url).then(function () {

@@ -2,7 +2,7 @@
 (function () {
   "use strict";
   studysite.feature("study", function (page) {
-    var $ = studysite.$, $$ = studysite.$$, show = studysite.show;
+    var $ = studysite.$, $$ = studysite.$$, show = studysite.show, announce = studysite.announce;
     var store = page.store, keyHandlers = page.keys, forPage = page.forPage, stickHeight = page.stickHeight, previous = page.previous, copyText = studysite.copyText, plural = studysite.plural, rootUrl = page.rootUrl, body = page.body;
     var bar = $("[data-study-bar]");
     if (!bar) return;
@@ -19,7 +19,6 @@
     function markOf(card) { var s = schedule(card); return !s ? "" : s.grade === 1 ? "review" : "known"; }
     /* To review: due today or before, or last answered "Review again". */
     function toReview(card) { var s = schedule(card); return !!s && (s.grade === 1 || s.due <= studysite.today()); }
-    function announce(text) { var el = $("[data-announce]"); el.textContent = ""; setTimeout(function () { el.textContent = text; }, 50); }
     function item(card) { return card.parentNode; }
     function visibleCards() { return cards.filter(function (c) { return !item(c).hidden; }); }
 
