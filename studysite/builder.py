@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .assets import CheckedPage
     from .discovery import Discovery
     from .errors import ContentError
+    from .exports import PlannedExport
     from .model import Page, Site, SiteConfig
     from .pages import Source
 
@@ -269,8 +270,10 @@ class Builder:
         out = str(output)
         to_render = [item for item in plan if state.fingerprints.get(item.path) != fingerprints[item.path]
                      or item.path not in written or file_stat(os.path.join(out, item.path)) != written[item.path]]
+        exports = self._plan_exports(site, render_key)
+        fingerprints.update((item.path, item.fingerprint) for item in exports)
         extras: dict[str, bytes] = {**static_files, ".nojekyll": b""}
-        generated = {item.path for item in plan} | set(extras) | {SEARCH_INDEX}
+        generated = {item.path for item in plan} | set(extras) | {SEARCH_INDEX} | {item.path for item in exports}
         _refuse_clashes(site, generated)
         current = generated | {path for path, _ in site.assets}
         if isinstance(staging, Staging):
@@ -289,7 +292,41 @@ class Builder:
             else:
                 staging.stage(path, source.read_bytes())
         staging.stage(SEARCH_INDEX, search_index(site, [p.search_json or search_entry(p) for p in site.pages]))
+        self._make_exports(site, exports, staging)
         return current, fingerprints
+
+    def _plan_exports(self, site: Site, render_key: str) -> list[PlannedExport]:
+        """The files of `downloads:`, with each question's time of change carried over from the last build."""
+        from .exports import exported_questions, file_time, note_times, plan_exports
+
+        state = self.cache.state
+        if not site.config.downloads:
+            return []
+        questions = exported_questions(site)
+        state.note_times = times = note_times(questions, state.note_times, file_time)
+        images = hashlib.sha1(repr([(path, input_stat(source)) for path, source in site.assets]).encode()).hexdigest()
+        return plan_exports(site, questions, times, f"{render_key}:{images}")
+
+    def _make_exports(self, site: Site, exports: list[PlannedExport], staging: Staging | MemoryOutput) -> None:
+        """Stage the exports that changed (their images read from the content folder)."""
+        import jinja2
+
+        from .exports import anki_templates, make_export
+        from .render import template_error
+
+        state, written, out = self.cache.state, self.cache.manifest.written, str(self.project.output)
+        stale = [item for item in exports if state.fingerprints.get(item.path) != item.fingerprint
+                 or item.path not in written or file_stat(os.path.join(out, item.path)) != written[item.path]]
+        self.untouched |= {item.path for item in exports} - {item.path for item in stale}
+        if not stale:
+            return
+        assets = dict(site.assets)
+        try:
+            render_field, card_templates = anki_templates(self.env)
+            for item in stale:
+                staging.stage(item.path, make_export(item, site, render_field, card_templates, assets))
+        except jinja2.TemplateError as exc:
+            raise BuildFailed([template_error(exc, self.env)]) from None
 
     def check(self) -> tuple[Site, dict[str, bytes]]:
         """The same run as a build without the write: every output rendered in memory, from scratch."""
@@ -298,6 +335,28 @@ class Builder:
             memory = MemoryOutput()
             self.render(site, static_files, render_key, memory)
             return site, memory.files
+
+    def export(self, fmt: str) -> tuple[Site, bytes]:
+        """The whole site's questions as one file of format `fmt` (apkg, csv, json), as `downloads:`
+        publishes it (the same GUIDs and note times): loaded and validated as a build does, nothing written."""
+        import jinja2
+
+        from .exports import anki_templates, exported_questions, file_time, make_export, note_times, plan_exports
+        from .render import template_error
+
+        with self.cache.lock:
+            site = self.load()[0]
+            site = replace(site, config=replace(site.config, downloads=(fmt,)))
+            questions = exported_questions(site)
+            times = note_times(questions, self.cache.state.note_times, file_time)
+            planned = plan_exports(site, questions, times, "")
+            if not planned:
+                return site, b""
+            try:
+                render_field, card_templates = anki_templates(self.env)
+                return site, make_export(planned[0], site, render_field, card_templates, dict(site.assets))
+            except jinja2.TemplateError as exc:
+                raise BuildFailed([template_error(exc, self.env)]) from None
 
     def build(self) -> BuildResult:
         """Bring the output folder up to date; a failed build raises BuildFailed and writes nothing."""

@@ -171,6 +171,7 @@ class BuildState:
     parsed: dict[str, tuple[tuple[int, int, int], str, Page]] = field(default_factory=dict)  # (stat, raw_html, page)
     checked: dict[str, tuple[str, str, CheckedPage]] = field(default_factory=dict)  # (source hash, links fp, result)
     fingerprints: dict[str, str] = field(default_factory=dict)  # output -> what it was rendered from
+    note_times: dict[str, tuple[str, int]] = field(default_factory=dict)  # Anki GUID -> (digest, time changed)
 
 
 class BuildCache:

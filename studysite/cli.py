@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -51,6 +52,61 @@ def command_check(project: Project, args: argparse.Namespace) -> int:
 
 NO_SITE_URL = ("note: site.yml has no site_url, so the site has no sitemap.xml, robots.txt, canonical links "
                "or link previews: set site_url to the address the site is published at to add them")
+
+
+EXPORT_FORMATS = {"anki": "apkg", "apkg": "apkg", "csv": "csv", "json": "json"}
+
+
+def command_export(project: Project, args: argparse.Namespace) -> int:
+    """Write the whole site's questions as an Anki deck, an Anki text file or JSON (docs/exports.md)."""
+    from .exports import download_path, has_downloads
+
+    fmt = EXPORT_FORMATS[args.format]
+    target = args.export_file
+    to_stdout = target is not None and str(target) == "-"
+    if target is not None and not to_stdout:
+        _refuse_source(project, target)
+    site, data = Builder(project).export(fmt)
+    if not data:
+        raise BuildFailed([ContentError(relative_to_cwd(project.content), None, "the site has no questions to export",
+                                        "add questions (headings with a difficulty) to a topic or quiz page")])
+    pages = sum(1 for page in site.pages if has_downloads(page))
+    count = f"{plural(site.question_count, 'question')} from {plural(pages, 'page')}"
+    if to_stdout:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        print(f"Exported {count}", file=sys.stderr)
+        return 0
+    if target is None:
+        target = Path(download_path(fmt, site.config.title).rpartition("/")[2])
+    _write_file(target, data)
+    print(f"Exported {count} -> {relative_to_cwd(target)} ({len(data):,} bytes)")
+    return 0
+
+
+def _refuse_source(project: Project, target: Path) -> None:
+    """An export may replace a file of its own, never one of the site's sources."""
+    resolved = target.resolve()
+    sources = [project.content, project.root / "templates", project.root / "static", project.root / "public"]
+    if resolved == project.config_file.resolve() or any(resolved.is_relative_to(folder.resolve()) for folder in sources):
+        raise UsageError(relative_to_cwd(target), None, "the export would be written among the site's own sources",
+                         "choose a file outside content/, templates/, static/ and public/, for example --output deck.apkg")
+    if target.is_dir():
+        raise UsageError(relative_to_cwd(target), None, "this is a folder, not a file",
+                         f"name a file, for example --output {relative_to_cwd(target / 'questions.apkg')}")
+
+
+def _write_file(target: Path, data: bytes) -> None:
+    """Write `target` whole or not at all (a temporary file beside it, then a rename)."""
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, target)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise UsageError(relative_to_cwd(target), None, f"cannot write the export: {exc.strerror or exc}",
+                         "choose a writable place with --output") from None
 
 
 def command_serve(project: Project, args: argparse.Namespace) -> int:
@@ -137,6 +193,9 @@ def _parser() -> argparse.ArgumentParser:
     debug = argparse.ArgumentParser(add_help=False)
     debug.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                        help="show the Python traceback of an internal error")
+    paths = argparse.ArgumentParser(add_help=False, parents=[debug])  # (export: its --output is a file)
+    paths.add_argument("--root", type=Path, default=argparse.SUPPRESS, help="project folder (default: .)")
+    paths.add_argument("--content", type=Path, default=argparse.SUPPRESS, help="content folder (default: ROOT/content)")
     common = argparse.ArgumentParser(add_help=False, parents=[common, debug])
 
     parser = _Parser(
@@ -168,6 +227,14 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--kind", choices=("interview", "mcq", "quiz", "tutorial"),
                      help="the page kind, quiz being another name for mcq (default: interview questions, or "
                           "what the name's suffix says)")
+    export = commands.add_parser("export", parents=[paths], help="write the questions as an Anki deck, CSV or JSON",
+                                 description="Write every question of the site as one file: an Anki deck (anki), "
+                                             "an Anki text file (csv) or JSON (json), the same files that site.yml's "
+                                             "downloads publishes with the site. Nothing else is written.")
+    export.add_argument("format", choices=tuple(EXPORT_FORMATS), help="anki (an .apkg deck), csv or json")
+    export.add_argument("--output", "-o", dest="export_file", type=Path, metavar="FILE",
+                        help="the file to write, '-' for standard output (default: the site's name, such as "
+                             "study-notes.apkg, in the current folder)")
     init = commands.add_parser("init", parents=[debug], help="start a new site repository",
                                description="Create a study site that builds and publishes on GitHub Pages as it "
                                            "stands: site.yml, a first category with a topic, a quiz and a "
@@ -182,8 +249,9 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-COMMANDS = {"build": command_build, "check": command_check, "serve": command_serve, "new": command_new}
-NEEDS_CONTENT = ("build", "check", "serve")
+COMMANDS = {"build": command_build, "check": command_check, "serve": command_serve, "new": command_new,
+            "export": command_export}
+NEEDS_CONTENT = ("build", "check", "serve", "export")
 
 
 def _usage_problem(args: argparse.Namespace, project: Project) -> str | None:

@@ -33,6 +33,19 @@ def _convert_web_address(field: Field) -> str:
     return value
 
 
+def _convert_downloads(field: Field) -> tuple[str, ...]:
+    """downloads: the export formats published with the site, in the order written."""
+    from .exports import EXPORT_FORMATS
+
+    values = tuple(item.lower() for item in as_text_list(field, allow_comma_string=True))
+    for value in values:
+        if value not in EXPORT_FORMATS:
+            raise field.error(f"unknown download format '{value}'{did_you_mean(value, EXPORT_FORMATS)}",
+                              "list any of apkg (an Anki deck), csv (an Anki text file) and json, "
+                              "for example downloads: [apkg, csv, json]")
+    return tuple(dict.fromkeys(values))
+
+
 SITE_FIELDS: dict[str, Callable[[Field], Any]] = {
     "title": convert_title,
     "description": as_text,
@@ -41,32 +54,46 @@ SITE_FIELDS: dict[str, Callable[[Field], Any]] = {
     "language": convert_language,
     "raw_html": _convert_raw_html,
     "difficulty": convert_difficulty,
+    "downloads": _convert_downloads,
 }
-# Files of the site's own static/ folder that every page links, after the theme's own.
-EXTRA_FILES = {"extra_css": ".css", "extra_js": ".js"}
+# Files of the site's own static/ folder that every page links, after the theme's own; and the picture
+# link previews show (og:image), which needs site_url.
+EXTRA_FILES = {"extra_css": (".css",), "extra_js": (".js",)}
+IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".webp", ".gif")
+
+
+def _static_name(field: Field, item: str, static_files: Collection[str], extensions: tuple[str, ...]) -> str:
+    """A path of the site's static/ folder named in site.yml, checked: a file the site has, of the right type."""
+    name = posixpath.normpath(item.replace("\\", "/")).removeprefix(f"{STATIC_PREFIX}/")
+    example = f"{field.key}: extra{extensions[0]} for static/extra{extensions[0]}"
+    if "://" in item or item.startswith(("/", "//")) or name.startswith(".."):
+        raise field.error(f"'{field.key}' item '{item}' is not a file of the site's static/ folder",
+                          f"copy the file into static/ and name it relative to that folder: {example}")
+    if not name.lower().endswith(extensions):
+        raise field.error(f"'{field.key}' item '{item}' is not a {' or '.join(extensions)} file",
+                          f"name a {' or '.join(extensions)} file here, for example {example}")
+    if any(part.startswith(".") for part in name.split("/")):
+        raise field.error(f"'{field.key}' names static/{name}, a hidden file, which is not published",
+                          "rename the file so that no part of its path starts with '.'")
+    if f"{STATIC_PREFIX}/{name}" not in static_files:
+        raise field.error(f"'{field.key}' names static/{name}, which does not exist",
+                          f"create static/{name} beside site.yml, or fix the name{did_you_mean(name, _names(static_files))}")
+    return name
 
 
 def _extra_files_converter(static_files: Collection[str]) -> Callable[[Field], tuple[str, ...]]:
     """extra_css / extra_js: paths under static/, each of a file the site has, with the right extension."""
     def convert(field: Field) -> tuple[str, ...]:
-        names = []
-        for item in as_text_list(field, allow_comma_string=False):
-            name = posixpath.normpath(item.replace("\\", "/")).removeprefix(f"{STATIC_PREFIX}/")
-            example = f"{field.key}: [extra{EXTRA_FILES[field.key]}] for static/extra{EXTRA_FILES[field.key]}"
-            if "://" in item or item.startswith(("/", "//")) or name.startswith(".."):
-                raise field.error(f"'{field.key}' item '{item}' is not a file of the site's static/ folder",
-                                  f"copy the file into static/ and name it relative to that folder: {example}")
-            if not name.endswith(EXTRA_FILES[field.key]):
-                raise field.error(f"'{field.key}' item '{item}' is not a {EXTRA_FILES[field.key]} file",
-                                  f"list only {EXTRA_FILES[field.key]} files here, for example {example}")
-            if any(part.startswith(".") for part in name.split("/")):
-                raise field.error(f"'{field.key}' names static/{name}, a hidden file, which is not published",
-                                  "rename the file so that no part of its path starts with '.'")
-            if f"{STATIC_PREFIX}/{name}" not in static_files:
-                raise field.error(f"'{field.key}' names static/{name}, which does not exist",
-                                  f"create static/{name} beside site.yml, or fix the name{did_you_mean(name, _names(static_files))}")
-            names.append(name)
-        return tuple(names)
+        return tuple(_static_name(field, item, static_files, EXTRA_FILES[field.key])
+                     for item in as_text_list(field, allow_comma_string=False))
+    return convert
+
+
+def _image_converter(static_files: Collection[str]) -> Callable[[Field], str]:
+    """social_image: a picture under static/ (link previews show it; 1200 x 630 px suits most)."""
+    def convert(field: Field) -> str:
+        value = as_text(field)
+        return _static_name(field, value, static_files, IMAGE_TYPES) if value else ""
     return convert
 
 
@@ -80,7 +107,8 @@ def load_config(path: Path, static_files: Collection[str] = ()) -> SiteConfig:
         return SiteConfig()
     shown = relative_to_cwd(path)
     text = read_text(path, shown)
-    fields = {**SITE_FIELDS, **{key: _extra_files_converter(static_files) for key in EXTRA_FILES}}
+    fields = {**SITE_FIELDS, **{key: _extra_files_converter(static_files) for key in EXTRA_FILES},
+              "social_image": _image_converter(static_files)}
     values, errors = convert_fields(load_yaml(text, shown, 1), fields, shown, text, 1)
     if errors:
         raise BuildFailed(errors)

@@ -360,6 +360,8 @@ class SiteConfig:
     difficulty: Difficulty | None = None  # for questions whose heading has no [marker]
     extra_css: tuple[str, ...] = ()  # paths under static/, linked on every page after the theme's
     extra_js: tuple[str, ...] = ()
+    social_image: str = ""  # a picture under static/ for link previews (og:image), with site_url
+    downloads: tuple[str, ...] = ()  # export formats published with the site: apkg, csv, json (docs/exports.md)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ import jinja2
 
 from . import __version__
 from .errors import BuildFailed, ContentError, InternalError, relative_to_cwd
+from .exports import download_links
 from .markup import html_to_text
 from .model import Card, Category, Difficulty, Kind, Page, Question, Site, Subject, Tag, slugify, text_direction
 from .theme import STATIC_PREFIX, learners_guide, template_folders, theme_loader
@@ -37,6 +38,7 @@ def make_environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
     env.filters["slugify"] = slugify
     env.filters["count_of"] = count_of
     env.globals["review_index"] = review_index
+    env.globals["download_links"] = download_links
     env.filters["web_address"] = web_address
     return env
 
