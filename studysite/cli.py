@@ -50,8 +50,8 @@ def command_check(project: Project, args: argparse.Namespace) -> int:
     return 0
 
 
-NO_SITE_URL = ("note: site.yml has no site_url, so the site has no sitemap.xml, robots.txt, canonical links "
-               "or link previews: set site_url to the address the site is published at to add them")
+NO_SITE_URL = ("note: site.yml has no site_url, so the site has no sitemap.xml, robots.txt, canonical links, "
+               "link previews or feed: set site_url to the address the site is published at to add them")
 
 
 EXPORT_FORMATS = {"anki": "apkg", "apkg": "apkg", "csv": "csv", "json": "json"}

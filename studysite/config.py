@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from .frontmatter import (Field, as_text, as_text_list, convert_difficulty, convert_fields, convert_language,
-                          convert_title, load_yaml, read_text)
-from .errors import BuildFailed, did_you_mean, relative_to_cwd
+                          convert_title, key_lines, load_yaml, read_text)
+from .errors import BuildFailed, ContentError, did_you_mean, relative_to_cwd
 from .markup import RAW_HTML_MODES
 from .model import SiteConfig
 from .theme import STATIC_PREFIX
@@ -46,6 +46,22 @@ def _convert_downloads(field: Field) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))
 
 
+FEED_DEFAULT = 50  # entries of feed.xml with feed: true
+
+
+def _convert_feed(field: Field) -> int:
+    """feed: true (the newest 50 questions), a number of questions, or false."""
+    value = field.value
+    if value is True:
+        return FEED_DEFAULT
+    if value is False or value is None:
+        return 0
+    if isinstance(value, int) and 1 <= value <= 1000:
+        return value
+    raise field.error(f"'feed' must be true, false or a number of questions from 1 to 1000, not '{value}'",
+                      f"for example feed: true (the newest {FEED_DEFAULT} questions) or feed: 20")
+
+
 SITE_FIELDS: dict[str, Callable[[Field], Any]] = {
     "title": convert_title,
     "description": as_text,
@@ -55,6 +71,7 @@ SITE_FIELDS: dict[str, Callable[[Field], Any]] = {
     "raw_html": _convert_raw_html,
     "difficulty": convert_difficulty,
     "downloads": _convert_downloads,
+    "feed": _convert_feed,
 }
 # Files of the site's own static/ folder that every page links, after the theme's own; and the picture
 # link previews show (og:image), which needs site_url.
@@ -114,4 +131,8 @@ def load_config(path: Path, static_files: Collection[str] = ()) -> SiteConfig:
         raise BuildFailed(errors)
     if values.get("site_url") and not values["site_url"].endswith("/"):
         values["site_url"] += "/"
+    if values.get("feed") and not values.get("site_url"):
+        raise BuildFailed([ContentError(shown, key_lines(text, 1).get("feed"), "'feed' needs site_url: a feed names its questions by their "
+                                        "addresses on the web", "set site_url to the address the site is published "
+                                        "at, or remove feed")])
     return SiteConfig(**values)

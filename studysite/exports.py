@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 from urllib.parse import unquote, urlsplit
 
+from .markup import html_to_text
 from .model import Kind, Page, Question, Site, slugify
 
 EXPORT_FORMATS = ("apkg", "csv", "json")
@@ -325,7 +326,7 @@ def question_bank(site: Site, questions: Iterable[ExportedQuestion]) -> bytes:
                 "kind": page.kind.value, "category": {"slug": page.category, "title": category_titles[page.category]},
                 "summary": page.summary, "tags": list(page.tags), "deck": item.deck,
                 "source": f"{page.category}/{page.source_path.name}", "questions": []}
-        entry = {"id": item.id, "anchor": question.id, "guid": item.guid, "title": question.title_text,
+        entry = {"id": item.id, "anchor": question.id, "guid": item.guid, "title": html_to_text(question.title_html),
                  "title_html": question.title_html, "difficulty": question.difficulty.value,
                  "tags": list(question.tags), "anki_tags": list(item.tags), "url": item.source,
                  "line": question.line}
@@ -407,5 +408,5 @@ def anki_templates(env) -> tuple[Callable[[str, ExportedQuestion], str], tuple[s
         return fields[name].render(question=item.question, page=item.page)
 
     loader = env.loader
-    card = tuple(loader.get_source(env, f"anki/{name}")[0] for name in ("front.html", "back.html", "card.css"))
+    card = tuple(loader.get_source(env, f"anki/{name}")[0] for name in ("front.mustache", "back.mustache", "card.css"))
     return render_field, card  # type: ignore[return-value]

@@ -277,6 +277,24 @@ def _convert_order(field: Field) -> int:
     return field.value
 
 
+def _convert_date(field: Field) -> str:
+    """date: the day the page was written or last given new questions, as YYYY-MM-DD (the feed's order)."""
+    import datetime
+
+    value = field.value
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, str):
+        try:
+            value = datetime.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    if not isinstance(value, datetime.date):
+        raise field.error(f"'date' must be a day written as YYYY-MM-DD, not '{quote_value(field.raw or field.value)}'",
+                          "for example date: 2026-12-05 (the day the page was written or last gained questions)")
+    return value.isoformat()
+
+
 def _convert_slug(field: Field) -> str:
     slug = as_text(field)
     if not re.fullmatch(r"[\w][\w-]*", slug):
@@ -323,6 +341,7 @@ PAGE_FIELDS: dict[str, Callable[[Field], Any]] = {
     "takeaways": lambda f: as_text_list(f, allow_comma_string=False),
     "difficulty": convert_difficulty,
     "language": convert_language,
+    "date": _convert_date,
 }
 CATEGORY_FIELDS: dict[str, Callable[[Field], Any]] = {
     "title": convert_title,

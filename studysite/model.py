@@ -206,6 +206,7 @@ class Page(_PageFacts):
     related: tuple[tuple[str, int], ...] = ()  # (reference as written, its line) until resolved
     takeaways: tuple[str, ...] = ()
     language: str = ""  # the page's language when it differs from the site's (lang, and dir for rtl scripts)
+    date: str = ""  # YYYY-MM-DD from front matter: when it was written or last gained questions (the feed)
     body_html: str = ""
     toc: tuple[TocEntry, ...] = ()
     tip_html: str = ""  # tip, checklist items and takeaways as inline Markdown, rendered where parsed
@@ -246,6 +247,7 @@ class Card(_PageFacts):
     kind: Kind = Kind.INTERVIEW
     subject: str = ""
     language: str = ""
+    date: str = ""
     checklist_html: tuple[str, ...] = ()
 
     @cached_property
@@ -361,6 +363,7 @@ class SiteConfig:
     extra_css: tuple[str, ...] = ()  # paths under static/, linked on every page after the theme's
     extra_js: tuple[str, ...] = ()
     social_image: str = ""  # a picture under static/ for link previews (og:image), with site_url
+    feed: int = 0  # how many of the newest questions feed.xml lists (0: no feed), with site_url
     downloads: tuple[str, ...] = ()  # export formats published with the site: apkg, csv, json (docs/exports.md)
 
 

@@ -40,6 +40,7 @@ def make_environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
     env.globals["review_index"] = review_index
     env.globals["download_links"] = download_links
     env.filters["web_address"] = web_address
+    env.filters["plain_text"] = html_to_text
     return env
 
 
@@ -220,9 +221,22 @@ def plan_outputs(site: Site) -> list[PlannedOutput]:
         plan.append(_planned("sitemap.xml", "sitemap.xml", {"site": headers, "kind": "sitemap", "title": "", "pages": pages}))
         if "robots.txt" not in {path for path, _ in site.assets}:  # (a robots.txt in public/ is the site's own)
             plan.append(_planned("robots.txt", "robots.txt", {"site": headers, "kind": "robots", "title": ""}))
+        if site.config.feed:
+            plan.append(_planned(FEED, "feed.xml", {"site": headers, "kind": "feed", "title": "New questions",
+                                                    "entries": feed_entries(site)}))
     return plan
 
 
+def feed_entries(site: Site) -> tuple[tuple[Page, Question], ...]:
+    """The newest questions for feed.xml: those of pages with a `date:`, newest page first (then in
+    reading order), up to site.yml's `feed` questions."""
+    dated = sorted((page for page in site.pages if page.date and page.questions), key=lambda page: page.date,
+                   reverse=True)  # (a stable sort: one day's pages stay in reading order)
+    entries = [(page, question) for page in dated for question in page.questions]
+    return tuple(entries[:site.config.feed])
+
+
+FEED = "feed.xml"
 # Pages search engines are not pointed at: the learner's own review page and the error page.
 UNLISTED_PAGES = frozenset({"404.html", "review.html"})
 
@@ -260,6 +274,7 @@ class TemplateContext:
     tag: Tag = _ABSENT
     guide_html: str = _ABSENT  # studying.html: the learner's guide (theme.learners_guide)
     pages: tuple[str, ...] = _ABSENT  # sitemap.xml: the output path of every page it lists
+    entries: tuple[tuple[Page, Question], ...] = _ABSENT  # feed.xml: (page, question), newest first
 
     def as_dict(self) -> dict[str, Any]:
         """The names a template sees (those this kind of page does not get are left out)."""

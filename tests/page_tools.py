@@ -14,7 +14,7 @@ PATH = Path("nn/topic.md")
 DIFFICULTY_HINT = "end the heading with [easy], [medium] or [hard], for example '## What is X? [easy]'"
 NO_DIFFICULTY_HINT = (DIFFICULTY_HINT + ", or set a default for the page with 'difficulty: medium' in its front matter"
                       "; a heading inside the answer above takes '###', not '##'")
-PAGE_KEYS = "title, summary, tags, tip, checklist, order, slug, kind, related, takeaways, difficulty, language"
+PAGE_KEYS = "title, summary, tags, tip, checklist, order, slug, kind, related, takeaways, difficulty, language, date"
 
 
 def src(*lines: str) -> str:

@@ -318,6 +318,75 @@ def test_with_site_url_a_sitemap_robots_and_canonical_links_are_written(make_sit
     assert run_cli(root, "check", "--strict") == 0
 
 
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def test_a_feed_lists_the_newest_dated_questions(make_site, tmp_path):
+    import xml.etree.ElementTree as ET
+
+    dated = TOPIC.replace('title: "Gradients"', 'title: "Gradients"\ndate: 2026-11-02')
+    newer = ("---\ntitle: Newer\ndate: 2026-12-01\n---\n\n## Why <b>bold</b> & more? [hard]\n\nTags: A & B\n\n"
+             "See [the other](gradients.md) and ![x](img/p.png).\n")
+    undated = "---\ntitle: Undated\n---\n\n## Never in the feed? [easy]\n\nNo.\n"
+    root = make_site({"site.yml": 'title: "Notes & More"\nsite_url: "https://me.github.io/notes/"\nfeed: 2\n',
+                      "content/nn/gradients.md": dated, "content/nn/newer.md": newer, "content/nn/undated.md": undated,
+                      "content/nn/img/p.png": "not really a png"})
+    assert run_cli(root, "build") == 0
+    site = root / "_site"
+    feed = ET.fromstring((site / "feed.xml").read_bytes())
+    assert feed.find(f"{ATOM}title").text == "Notes & More: new questions"
+    assert feed.find(f"{ATOM}id").text == "https://me.github.io/notes/feed.xml"
+    assert feed.find(f"{ATOM}updated").text == "2026-12-01T00:00:00Z" and feed.find(f"{ATOM}author/{ATOM}name").text
+    entries = feed.findall(f"{ATOM}entry")
+    assert [e.find(f"{ATOM}title").text for e in entries] == ["Why bold & more?", "What is the vanishing gradient problem?"]
+    first = entries[0]
+    assert first.find(f"{ATOM}id").text == first.find(f"{ATOM}link").get("href")
+    assert first.find(f"{ATOM}id").text.startswith("https://me.github.io/notes/nn/newer.html#q-why-")
+    assert [c.get("term") for c in first.findall(f"{ATOM}category")] == ["hard", "A & B"]
+    content = first.find(f"{ATOM}content")
+    assert content.get("type") == "html" and content.get("{http://www.w3.org/XML/1998/namespace}base") == \
+        "https://me.github.io/notes/nn/newer.html"
+    assert '<a href="gradients.html">the other</a>' in content.text and 'src="img/p.png"' in content.text
+    assert entries[1].find(f"{ATOM}updated").text == "2026-11-02T00:00:00Z"
+    assert '<link rel="alternate" type="application/atom+xml" title="Notes &amp; More: new questions" href="../feed.xml">' \
+        in (site / "nn/gradients.html").read_text()
+    assert run_cli(root, "build", "--output", str(tmp_path / "again")) == 0
+    assert (tmp_path / "again/feed.xml").read_bytes() == (site / "feed.xml").read_bytes()
+
+
+def test_no_feed_unless_asked_and_never_without_site_url(make_site, capsys):
+    root = make_site({"site.yml": 'title: Notes\nsite_url: "https://example.org/"\n'})
+    assert run_cli(root, "build") == 0
+    assert not (root / "_site/feed.xml").exists() and "atom" not in (root / "_site/index.html").read_text()
+    root = make_site({"site.yml": 'title: Notes\nfeed: true\n'})
+    assert run_cli(root, "build") == 1
+    assert "site.yml:2: 'feed' needs site_url" in capsys.readouterr().err
+    root = make_site({"site.yml": 'title: Notes\nsite_url: "https://example.org/"\nfeed: lots\n'})
+    assert run_cli(root, "build") == 1
+    assert "site.yml:3: 'feed' must be true, false or a number" in capsys.readouterr().err
+
+
+def test_a_page_date_must_be_a_day(make_site, capsys):
+    root = make_site({"content/nn/gradients.md": TOPIC.replace('title: "Gradients"', 'title: "Gradients"\ndate: next week')})
+    assert run_cli(root, "build") == 1
+    assert "gradients.md:3: 'date' must be a day written as YYYY-MM-DD, not 'next week'" in capsys.readouterr().err
+
+
+def test_a_social_image_makes_large_link_previews(make_site, capsys):
+    root = make_site({"site.yml": 'title: Notes\nsite_url: "https://example.org/n/"\nsocial_image: card.png\n',
+                      "static/card.png": "png"})
+    assert run_cli(root, "build") == 0
+    page = (root / "_site/nn/gradients.html").read_text()
+    assert '<meta property="og:image" content="https://example.org/n/static/card.png">' in page
+    assert '<meta name="twitter:card" content="summary_large_image">' in page
+    root = make_site({"site.yml": 'title: Notes\nsite_url: "https://example.org/n/"\nsocial_image: card.svg\n'})
+    assert run_cli(root, "build") == 1
+    assert "'social_image' item 'card.svg' is not a .png or .jpg or .jpeg or .webp or .gif file" in capsys.readouterr().err
+    root = make_site({"site.yml": 'title: Notes\nsite_url: "https://example.org/n/"\nsocial_image: kard.png\n'})
+    assert run_cli(root, "build") == 1
+    assert "'social_image' names static/kard.png, which does not exist" in capsys.readouterr().err
+
+
 def test_without_site_url_no_sitemap_and_a_sites_own_robots_txt_wins(make_site, capsys):
     root = make_site()
     assert run_cli(root, "build") == 0
