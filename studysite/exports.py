@@ -175,7 +175,8 @@ def _site_path(page_path: str, url: str) -> str | None:
     parts = urlsplit(url)
     if parts.scheme or url.startswith("//") or not parts.path:
         return None
-    return posixpath.normpath(posixpath.join(posixpath.dirname(page_path), unquote(parts.path)))
+    path = posixpath.normpath(posixpath.join(posixpath.dirname(page_path), unquote(parts.path)))
+    return None if path == ".." or path.startswith("../") else path  # (above the site: not ours to rewrite)
 
 
 def anki_links(fragment: str, page_path: str, site_url: str, media_name: Callable[[str], str | None]) -> str:

@@ -113,6 +113,13 @@ def is_data_script(path: str) -> bool:
     return path in (SEARCH_INDEX, REVIEW_INDEX) or path.endswith(".cards.js")
 
 
+def is_shown_on_no_page(path: str) -> bool:
+    """Outputs that no page displays (downloads, the feed, the files for search engines): a change to
+    them never needs a page reloaded."""
+    # (a category may be named downloads: its pages are pages)
+    return (path.startswith("downloads/") and not path.endswith(".html")) or path in (FEED, "sitemap.xml", "robots.txt")
+
+
 def cards_script(page_path: str) -> str:
     """Where a topic's questions and answers are kept for review sessions: beside its page."""
     return page_path.removesuffix(".html") + ".cards.js"

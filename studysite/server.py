@@ -31,8 +31,9 @@ BUILD_PATH = ".studysite/build"
 
 def reload_path(changed: tuple[str, ...], recovered: bool) -> str:
     """What the browsers are told after a good build: every page reloads, or only the pages that changed."""
-    from .render import is_data_script
+    from .render import is_data_script, is_shown_on_no_page
 
+    changed = tuple(path for path in changed if not is_shown_on_no_page(path))
     # A stylesheet, script or image can show on any page; the error page goes whatever changed.
     if recovered or any(not path.endswith(".html") and not is_data_script(path) for path in changed):
         return EVERYTHING

@@ -461,4 +461,6 @@ def test_math_code_links_and_tags_for_anki():
     assert linked == ('<img src="studysite-a-1.png"> <a href="https://s.org/nn/other.html#q-x">x</a> '
                       '<a href="#fn-1">1</a> <a href="https://e.org/">e</a> <img src="https://s.org/nn/img/missing.png">')
     assert anki_links('<a href="../x.html">x</a>', "nn/page.html", "", names.get) == "<a>x</a>"
+    assert anki_links('<a href="../../x.html">x</a>', "nn/page.html", "https://s.org/", names.get) == \
+        '<a href="../../x.html">x</a>'  # above the site's root: left alone
     assert anki_tag("Deep  Learning ") == "Deep_Learning" and anki_tag("::a") == "a" and anki_tag(" ") == "tag"

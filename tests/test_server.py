@@ -134,6 +134,10 @@ def test_reload_names_changed_pages_or_reloads_everything():
     assert reload_path(("nn/a.html", "static/style.css"), recovered=False) == EVERYTHING
     assert reload_path(("nn/img/graph.svg",), recovered=False) == EVERYTHING
     assert reload_path(("nn/a.html",), recovered=True) == EVERYTHING  # the error page goes everywhere
+    # Files no page shows (downloads, the feed, the files for search engines) move no page.
+    assert reload_path(("nn/a.html", "downloads/nn/a.apkg", "downloads/notes.json", "feed.xml", "sitemap.xml"),
+                       recovered=False) == PAGES_PREFIX + '["nn/a.html"]'
+    assert reload_path(("downloads/a.html",), recovered=False) == PAGES_PREFIX + '["downloads/a.html"]'  # a category's page
 
 
 def test_a_missing_content_folder_shows_in_the_page_and_the_server_recovers(make_site):
