@@ -126,6 +126,8 @@
       if (state.tags.length) parts.push("tag=" + state.tags.map(encodeURIComponent).join(","));
       if (state.onlyReview) parts.push("only=review");
       if (state.study) parts.push("study=1");
+      var sheet = /(?:^|[?&])(print=[^&]*)/.exec(location.search);  // print.js's printable sheet stays chosen
+      if (sheet) parts.push(sheet[1]);
       var query = parts.join("&");
       try { history.replaceState(null, "", location.pathname + (query ? "?" + query : "") + location.hash); }
       catch (e) { /* some file:// set-ups refuse; the filter still works */ }

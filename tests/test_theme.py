@@ -12,8 +12,8 @@ from studysite.render import make_environment
 from studysite.project import read_static
 from studysite.theme import bundled, layers
 
-THEME_SCRIPTS = ["core.js", "fsrs.js", "theme.js", "search.js", "code.js", "checklist.js", "progress.js", "quiz.js",
-                 "study.js", "review.js", "session.js"]
+THEME_SCRIPTS = ["core.js", "fsrs.js", "theme.js", "search.js", "code.js", "checklist.js", "progress.js", "print.js",
+                 "quiz.js", "study.js", "review.js", "session.js"]
 EXTENDS_TOPIC = """\
 {% extends "studysite/topic.html" %}
 {% block after_cards %}<p class="site-note">Spotted a mistake? Tell us.</p>{% endblock %}
