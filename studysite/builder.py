@@ -162,6 +162,10 @@ class Builder:
         assets = {**assets, **public}
         pages, errors = self._parse(discovery, config, inputs)
         site = self._assemble(config, discovery, pages, assets, errors)  # raises BuildFailed with every error
+        if config.feed and not any(page.date and page.questions for page in site.pages):
+            site = replace(site, warnings=(*site.warnings, ContentError(
+                relative_to_cwd(self.project.config_file), None, "the feed is empty: no page with questions has a date",
+                "add date: YYYY-MM-DD to the front matter of the pages the feed should list")))
         return site, static_files, self._render_key(config, static_files)
 
     def _parse(self, discovery: Discovery, config: SiteConfig,
@@ -296,37 +300,63 @@ class Builder:
         return current, fingerprints
 
     def _plan_exports(self, site: Site, render_key: str) -> list[PlannedExport]:
-        """The files of `downloads:`, with each question's time of change carried over from the last build."""
-        from .exports import exported_questions, file_time, note_times, plan_exports
+        """The files of `downloads:`, with each question's time of change carried over from the last build:
+        a question is changed when its text, its pictures or the anki/ templates are."""
+        from .exports import exported_questions, file_time, note_times, pictures_of, plan_exports
 
         state = self.cache.state
         if not site.config.downloads:
             return []
         questions = exported_questions(site)
-        state.note_times = times = note_times(questions, state.note_times, file_time)
-        images = hashlib.sha1(repr([(path, input_stat(source)) for path, source in site.assets]).encode()).hexdigest()
-        return plan_exports(site, questions, times, f"{render_key}:{images}")
+        assets, templates = dict(site.assets), self._anki_templates()
+
+        def shown_with(item) -> str:
+            return templates.key + repr([(path, input_stat(assets[path])) for path in pictures_of(item) if path in assets])
+
+        def changed_at(item) -> int:  # (its file, its pictures, the templates: newest first wins)
+            pictures = [file_time(assets[path]) for path in pictures_of(item) if path in assets]
+            return max(file_time(item.page.source_path), templates.changed, *pictures)
+        state.note_times = times = note_times(questions, state.note_times, changed_at, shown_with)
+        return plan_exports(site, questions, times, render_key)
+
+    def _anki_templates(self):
+        """The theme's anki/ templates, a template problem reported as the build's error."""
+        import jinja2
+
+        from .exports import anki_templates
+        from .render import template_error
+
+        try:
+            return anki_templates(self.env)
+        except jinja2.TemplateError as exc:
+            raise BuildFailed([template_error(exc, self.env)]) from None
 
     def _make_exports(self, site: Site, exports: list[PlannedExport], staging: Staging | MemoryOutput) -> None:
         """Stage the exports that changed (their images read from the content folder)."""
-        import jinja2
-
-        from .exports import anki_templates, make_export
-        from .render import template_error
-
         state, written, out = self.cache.state, self.cache.manifest.written, str(self.project.output)
         stale = [item for item in exports if state.fingerprints.get(item.path) != item.fingerprint
                  or item.path not in written or file_stat(os.path.join(out, item.path)) != written[item.path]]
         self.untouched |= {item.path for item in exports} - {item.path for item in stale}
-        if not stale:
+        for item, data in zip(stale, self._export_bytes(site, stale)):
+            staging.stage(item.path, data)
+
+    def _export_bytes(self, site: Site, exports: list[PlannedExport]):
+        """The bytes of each planned export, in turn (each question's note made once for all of them)."""
+        import jinja2
+
+        from .exports import AnkiNotes, make_export
+        from .render import template_error
+
+        if not exports:
             return
-        assets = dict(site.assets)
-        try:
-            render_field, card_templates = anki_templates(self.env)
-            for item in stale:
-                staging.stage(item.path, make_export(item, site, render_field, card_templates, assets))
-        except jinja2.TemplateError as exc:
-            raise BuildFailed([template_error(exc, self.env)]) from None
+        templates = self._anki_templates()
+        notes = AnkiNotes(templates.render_field, site.config.site_url, dict(site.assets))
+        for item in exports:
+            try:
+                data = make_export(item, site, notes, templates.card)
+            except jinja2.TemplateError as exc:
+                raise BuildFailed([template_error(exc, self.env)]) from None
+            yield data
 
     def check(self) -> tuple[Site, dict[str, bytes]]:
         """The same run as a build without the write: every output rendered in memory, from scratch."""
@@ -339,24 +369,11 @@ class Builder:
     def export(self, fmt: str) -> tuple[Site, bytes]:
         """The whole site's questions as one file of format `fmt` (apkg, csv, json), as `downloads:`
         publishes it (the same GUIDs and note times): loaded and validated as a build does, nothing written."""
-        import jinja2
-
-        from .exports import anki_templates, exported_questions, file_time, make_export, note_times, plan_exports
-        from .render import template_error
-
         with self.cache.lock:
             site = self.load()[0]
             site = replace(site, config=replace(site.config, downloads=(fmt,)))
-            questions = exported_questions(site)
-            times = note_times(questions, self.cache.state.note_times, file_time)
-            planned = plan_exports(site, questions, times, "")
-            if not planned:
-                return site, b""
-            try:
-                render_field, card_templates = anki_templates(self.env)
-                return site, make_export(planned[0], site, render_field, card_templates, dict(site.assets))
-            except jinja2.TemplateError as exc:
-                raise BuildFailed([template_error(exc, self.env)]) from None
+            planned = self._plan_exports(site, "")
+            return site, next(self._export_bytes(site, planned[:1]), b"")
 
     def build(self) -> BuildResult:
         """Bring the output folder up to date; a failed build raises BuildFailed and writes nothing."""

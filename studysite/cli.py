@@ -65,7 +65,7 @@ def command_export(project: Project, args: argparse.Namespace) -> int:
     target = args.export_file
     to_stdout = target is not None and str(target) == "-"
     if target is not None and not to_stdout:
-        _refuse_source(project, target)
+        _refuse_place(project, target, fmt)
     site, data = Builder(project).export(fmt)
     if not data:
         raise BuildFailed([ContentError(relative_to_cwd(project.content), None, "the site has no questions to export",
@@ -73,40 +73,63 @@ def command_export(project: Project, args: argparse.Namespace) -> int:
     pages = sum(1 for page in site.pages if has_downloads(page))
     count = f"{plural(site.question_count, 'question')} from {plural(pages, 'page')}"
     if to_stdout:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
+        _write_stdout(data)
         print(f"Exported {count}", file=sys.stderr)
         return 0
-    if target is None:
+    if target is None:  # (the site's name for it, in the current folder)
         target = Path(download_path(fmt, site.config.title).rpartition("/")[2])
-    _write_file(target, data)
+        _refuse_place(project, target, fmt)
+    _write_file(target, data, fmt)
     print(f"Exported {count} -> {relative_to_cwd(target)} ({len(data):,} bytes)")
     return 0
 
 
-def _refuse_source(project: Project, target: Path) -> None:
-    """An export may replace a file of its own, never one of the site's sources."""
+def _refuse_place(project: Project, target: Path, fmt: str) -> None:
+    """An export may replace a file of its own, never one of the site's sources or outputs."""
     resolved = target.resolve()
-    sources = [project.content, project.root / "templates", project.root / "static", project.root / "public"]
-    if resolved == project.config_file.resolve() or any(resolved.is_relative_to(folder.resolve()) for folder in sources):
-        raise UsageError(relative_to_cwd(target), None, "the export would be written among the site's own sources",
-                         "choose a file outside content/, templates/, static/ and public/, for example --output deck.apkg")
+    example = f"--output questions.{fmt}"
+    kept = [project.content, project.root / "templates", project.root / "static", project.root / "public",
+            project.output, project.cache_dir]
+    if resolved == project.config_file.resolve() or any(resolved.is_relative_to(folder.resolve()) for folder in kept):
+        raise UsageError(relative_to_cwd(target), None, "the export would be written among the site's own files",
+                         "choose a file outside content/, templates/, static/, public/, the output folder and the "
+                         f"build cache, for example {example} in the site's folder")
     if target.is_dir():
         raise UsageError(relative_to_cwd(target), None, "this is a folder, not a file",
-                         f"name a file, for example --output {relative_to_cwd(target / 'questions.apkg')}")
+                         f"name a file, for example --output {relative_to_cwd(target / f'questions.{fmt}')}")
 
 
-def _write_file(target: Path, data: bytes) -> None:
-    """Write `target` whole or not at all (a temporary file beside it, then a rename)."""
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+def _write_file(target: Path, data: bytes, fmt: str) -> None:
+    """Write `target` whole or not at all (a temporary file beside it, then a rename); a device, a pipe
+    or a link is written through, never replaced."""
+    hint = f"choose a writable place with --output, for example --output questions.{fmt}"
     try:
-        temporary.write_bytes(data)
-        os.replace(temporary, target)
+        if target.is_symlink() or (target.exists() and not target.is_file()):
+            with open(target, "wb") as file:
+                file.write(data)
+            return
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        try:
+            temporary.write_bytes(data)
+            os.replace(temporary, target)
+        finally:
+            if temporary.exists():
+                temporary.unlink()
     except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise UsageError(relative_to_cwd(target), None, f"cannot write the export: {exc.strerror or exc}",
-                         "choose a writable place with --output") from None
+        raise UsageError(relative_to_cwd(target), None, f"cannot write the export: {exc.strerror or exc}", hint) from None
+
+
+def _write_stdout(data: bytes) -> None:
+    """The export on standard output; a closed or full output is said, not a traceback."""
+    try:
+        if sys.stdout is None:
+            raise OSError("standard output is closed")
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    except (OSError, ValueError) as exc:
+        raise UsageError(Path("-"), None, f"cannot write the export to standard output: {getattr(exc, 'strerror', None) or exc}",
+                         "write it to a file with --output FILE instead") from None
 
 
 def command_serve(project: Project, args: argparse.Namespace) -> int:

@@ -30,6 +30,9 @@ def _convert_web_address(field: Field) -> str:
     if value and not re.fullmatch(r"https?://[^\s/?#]+[^\s]*", value):
         raise field.error(f"'{field.key}' must be an http:// or https:// address, not '{value}'",
                           f"write the whole address, for example {field.key}: \"https://me.github.io/notes/\"")
+    if field.key == "site_url" and re.search(r"[?#]", value):
+        raise field.error(f"'site_url' must be the address of the site's folder, without '?' or '#': '{value}'",
+                          "every page's address is made by adding its path to it: remove the query or fragment")
     return value
 
 

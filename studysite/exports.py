@@ -13,12 +13,14 @@ import posixpath
 import re
 import sqlite3
 import tempfile
+import unicodedata
 import warnings
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from .markup import html_to_text
 from .model import Kind, Page, Question, Site, slugify
@@ -69,14 +71,20 @@ def exported_questions(site: Site, pages: Iterable[Page] | None = None) -> tuple
                                         *map(anki_tag, question.tags), *map(anki_tag, page_wide))))
             source = (site.config.site_url or "") + stable_id
             guid = _guid(site.config.title, stable_id)
-            digest = hashlib.sha1(repr((guid, deck, tags, source, question)).encode("utf-8")).hexdigest()
+            digest = hashlib.sha1(repr((guid, deck, tags, source, _without_lines(question))).encode("utf-8")).hexdigest()
             found.append(ExportedQuestion(page, question, stable_id, guid, deck, tags, source, digest))
     return tuple(found)
 
 
+def _without_lines(question: Question) -> Question:
+    """The question as a note shows it: where it sits in its file is no change to the note."""
+    return replace(question, line=0, options=tuple(replace(option, line=0) for option in question.options))
+
+
 def _deck_part(name: str) -> str:
-    # '::' nests decks in Anki: a title that contains it would make a deck level of its own.
-    return re.sub(r"\s+", " ", name.replace("::", ":")).strip() or "Untitled"
+    # '::' nests decks in Anki: a title that contains it (or ':::') would make a deck level of its own.
+    # Anki keeps names in NFC, trimmed: the text file's deck column must match them exactly.
+    return re.sub(r"\s+", " ", re.sub(r":{2,}", ":", unicodedata.normalize("NFC", name))).strip() or "Untitled"
 
 
 def anki_tag(tag: str) -> str:
@@ -92,23 +100,44 @@ def _guid(site_title: str, stable_id: str) -> str:
 # --- When each note last changed ------------------------------------------------------------------
 
 def note_times(questions: Iterable[ExportedQuestion], previous: dict[str, tuple[str, int]],
-               changed_at: Callable[[Page], int]) -> dict[str, tuple[str, int]]:
+               changed_at: Callable[[ExportedQuestion], int], shown_with: Callable[[ExportedQuestion], str] = lambda item: ""
+               ) -> dict[str, tuple[str, int]]:
     """GUID -> (digest, modified time) for `questions`. Anki updates a re-imported note only when it
-    is newer than its copy: an unchanged note keeps the time it had, an edited one takes its file's."""
+    is newer than its copy: a note unchanged since the last build keeps its time; a changed or new one
+    takes `changed_at(item)`, the newest time of the files it is made from (and at least a second past
+    its last). `shown_with(item)`: what else a note shows, such as its pictures' and templates' versions."""
     times = {}
     for item in questions:
         digest, known = previous.get(item.guid, ("", 0))
-        times[item.guid] = (item.digest, known) if digest == item.digest and known else \
-            (item.digest, max(changed_at(item.page), known + 1))
+        current = item.digest + shown_with(item)
+        times[item.guid] = (current, known) if digest == current and known else \
+            (current, max(changed_at(item), known + 1))
     return times
 
 
-def file_time(page: Page) -> int:
-    """When the page's file was last saved, in whole seconds (what an edit makes newer)."""
+def file_time(path: Path) -> int:
+    """When a file was last saved, in whole seconds (0 if it cannot be read)."""
     try:
-        return int(os.stat(page.source_path).st_mtime)
+        return int(os.stat(path).st_mtime)
     except OSError:
         return 0
+
+
+_SOURCE_ATTRIBUTE = re.compile(r'\s(?:src|srcset)="([^"]*)"')
+
+
+def pictures_of(item: ExportedQuestion) -> list[str]:
+    """The site paths of the files the question's HTML shows (its pictures), for their versions."""
+    question = item.question
+    text = " ".join((question.answer_html, question.prompt_html, question.explanation_html, question.title_html,
+                     *(option.html for option in question.options)))
+    paths = []
+    for value in _SOURCE_ATTRIBUTE.findall(text):
+        for url in value.split(","):
+            path = _site_path(item.page.output_path, html.unescape(url.strip().split(" ")[0]))
+            if path is not None:
+                paths.append(path)
+    return paths
 
 
 # --- Where they are published --------------------------------------------------------------------
@@ -129,7 +158,9 @@ def has_downloads(page: Page) -> bool:
 
 _MATH = re.compile(r"<math\b([^>]*)>(.*?)</math>", re.DOTALL)
 _TEX = re.compile(r'<annotation encoding="application/x-tex">(.*?)</annotation>', re.DOTALL)
-_CODE = re.compile(r'<div class="code" data-lang="([^"]*)">.*?<pre\b[^>]*>(.*?)</pre></div>\s*</div>', re.DOTALL)
+# Exactly the frame CodeFormatter writes (an author's own <div class="code"> is left alone).
+_CODE = re.compile(r'<div class="code" data-lang="([^"]*)"><div class="code__bar">(?:(?!</div>).)*</div>'
+                   r'<div class="code__body"><pre\b[^>]*>(.*?)</pre></div>\s*</div>', re.DOTALL)
 _TAG = re.compile(r"<[^>]*>")
 _ATTRIBUTE = re.compile(r'(<(a|img|source)\b[^>]*?)\s(href|src)="([^"]*)"', re.IGNORECASE)
 _SRCSET = re.compile(r'\ssrcset="[^"]*"', re.IGNORECASE)
@@ -148,17 +179,18 @@ def anki_math(fragment: str) -> str:
         if closer in html.unescape(source) or not source:
             return match.group(0)
         return opener + source + closer
-    return _MATH.sub(convert, fragment)
+    return _MATH.sub(convert, fragment) if "<math" in fragment else fragment
 
 
 def anki_code(fragment: str) -> str:
     """Code blocks highlighted with inline styles: AnkiMobile and AnkiDroid never see the site's CSS."""
+    if 'class="code"' not in fragment:  # (most answers have no code)
+        return fragment
     from pygments import highlight
-    from pygments.formatters.html import HtmlFormatter
     from pygments.lexers import get_lexer_by_name
     from pygments.util import ClassNotFound
 
-    formatter = HtmlFormatter(noclasses=True, style="default", cssclass="studysite-code")
+    formatter = _inline_formatter()
 
     def convert(match: re.Match) -> str:
         code = html.unescape(_TAG.sub("", match.group(2)))
@@ -168,6 +200,14 @@ def anki_code(fragment: str) -> str:
             lexer = get_lexer_by_name("text", stripnl=False)
         return highlight(code, lexer, formatter)
     return _CODE.sub(convert, fragment)
+
+
+@lru_cache(maxsize=1)
+def _inline_formatter():
+    """Pygments' HTML with inline styles (building one costs more than highlighting a block)."""
+    from pygments.formatters.html import HtmlFormatter
+
+    return HtmlFormatter(noclasses=True, style="default", cssclass="studysite-code")
 
 
 def _site_path(page_path: str, url: str) -> str | None:
@@ -185,15 +225,22 @@ def anki_links(fragment: str, page_path: str, site_url: str, media_name: Callabl
     site_url) or nothing (the text stays). Footnote links within the card stay as they are."""
     def convert(match: re.Match) -> str:
         start, tag, attribute, url = match.groups()
-        path = _site_path(page_path, html.unescape(url))
+        parts = urlsplit(html.unescape(url))
+        if not parts.path and not parts.scheme and not parts.netloc:  # '#q-x' on the page itself
+            if parts.fragment.startswith("fn"):  # (footnotes and their back links are in the card)
+                return match.group(0)
+            path = page_path
+        else:
+            path = _site_path(page_path, html.unescape(url))
         if path is None:
             return match.group(0)
         if tag.lower() != "a" and (name := media_name(path)) is not None:
             return f'{start} {attribute}="{html.escape(name)}"'
         if site_url:
-            fragment = urlsplit(html.unescape(url)).fragment
-            return f'{start} {attribute}="{html.escape(site_url + path + (f"#{fragment}" if fragment else ""))}"'
-        return start if tag.lower() == "a" else f'{start} {attribute}="{html.escape(path)}"'
+            address = site_url + quote(path) + (f"?{parts.query}" if parts.query else "") + \
+                (f"#{parts.fragment}" if parts.fragment else "")
+            return f'{start} {attribute}="{html.escape(address)}"'
+        return start if tag.lower() == "a" else f'{start} {attribute}="{html.escape(quote(path))}"'
     without_srcset = _SRCSET.sub("", fragment)  # (other sizes of an image are not in the deck)
     return _ATTRIBUTE.sub(convert, without_srcset)
 
@@ -225,26 +272,45 @@ def media_collector(assets: dict[str, Path]) -> tuple[Callable[[str], str | None
 
 @dataclass(frozen=True)
 class AnkiNote:
-    """A note's four fields, tags and GUID as the Anki files hold them."""
+    """A note's four fields, tags and GUID as the Anki files hold them, and the media files it shows."""
 
     guid: str
     deck: str
     fields: tuple[str, str, str, str]
     tags: tuple[str, ...]
+    media: tuple[str, ...] = ()
 
 
-def anki_notes(questions: Iterable[ExportedQuestion], render_field: Callable[[str, ExportedQuestion], str],
-               site_url: str, media_name: Callable[[str], str | None]) -> list[AnkiNote]:
-    """Each question as an Anki note: `render_field('question' | 'answer', item)` gives the site's HTML
-    of a field (from the theme's anki/ templates), made fit for Anki here."""
-    notes = []
-    for item in questions:
+class AnkiNotes:
+    """Each question as an Anki note, made once per build however many files hold it (the site's
+    deck and its page's, the text files): `render_field('question' | 'answer', item)` gives the
+    site's HTML of a field (from the theme's anki/ templates), made fit for Anki here."""
+
+    def __init__(self, render_field: Callable[[str, ExportedQuestion], str], site_url: str, assets: dict[str, Path]):
+        self.render_field, self.site_url = render_field, site_url
+        self._media_name, self.media = media_collector(assets)
+        self._made: dict[tuple[str, bool], AnkiNote] = {}
+
+    def notes(self, questions: Iterable[ExportedQuestion], with_media: bool) -> list[AnkiNote]:
+        """The notes of `questions`: their pictures as media (an .apkg), or as addresses (a text file)."""
+        return [self._made.get((item.guid, with_media)) or self._make(item, with_media) for item in questions]
+
+    def _make(self, item: ExportedQuestion, with_media: bool) -> AnkiNote:
+        used: list[str] = []
+
+        def media_name(path: str) -> str | None:
+            name = self._media_name(path) if with_media else None
+            if name is not None:
+                used.append(name)
+            return name
+
         def fit(html_text: str) -> str:
-            return anki_links(anki_code(anki_math(html_text)), item.page.output_path, site_url, media_name).strip()
-        fields = (fit(render_field("question", item)), fit(render_field("answer", item)),
+            return anki_links(anki_code(anki_math(html_text)), item.page.output_path, self.site_url, media_name).strip()
+        fields = (fit(self.render_field("question", item)), fit(self.render_field("answer", item)),
                   item.question.difficulty.label, item.source)
-        notes.append(AnkiNote(item.guid, item.deck, fields, item.tags))
-    return notes
+        note = self._made[(item.guid, with_media)] = AnkiNote(item.guid, item.deck, fields, item.tags,
+                                                              tuple(dict.fromkeys(used)))
+        return note
 
 
 # --- The files ------------------------------------------------------------------------------------
@@ -326,7 +392,7 @@ def question_bank(site: Site, questions: Iterable[ExportedQuestion]) -> bytes:
                 "page": page.output_path, "url": (config.site_url or "") + page.output_path, "title": page.title,
                 "kind": page.kind.value, "category": {"slug": page.category, "title": category_titles[page.category]},
                 "summary": page.summary, "tags": list(page.tags), "deck": item.deck,
-                "source": f"{page.category}/{page.source_path.name}", "questions": []}
+                "source": f"{page.source_path.parent.name}/{page.source_path.name}", "questions": []}
         entry = {"id": item.id, "anchor": question.id, "guid": item.guid, "title": html_to_text(question.title_html),
                  "title_html": question.title_html, "difficulty": question.difficulty.value,
                  "tags": list(question.tags), "anki_tags": list(item.tags), "url": item.source,
@@ -389,25 +455,38 @@ def download_links(site: Site, page=None) -> list[dict[str, str]]:
             for fmt in site.config.downloads]
 
 
-def make_export(item: PlannedExport, site: Site, render_field: Callable[[str, ExportedQuestion], str],
-                card_templates: tuple[str, str, str], assets: dict[str, Path]) -> bytes:
+def make_export(item: PlannedExport, site: Site, notes: AnkiNotes, card_templates: tuple[str, str, str]) -> bytes:
     """The bytes of one planned export."""
     if item.fmt == "json":
         return question_bank(site, item.questions)
     if item.fmt == "csv":  # (a text file carries no images: they stay addresses)
-        return anki_text(anki_notes(item.questions, render_field, site.config.site_url, lambda path: None))
-    media_name, media = media_collector(assets)
-    notes = anki_notes(item.questions, render_field, site.config.site_url, media_name)
-    return anki_package(notes, item.times, media, card_templates)
+        return anki_text(notes.notes(item.questions, with_media=False))
+    made = notes.notes(item.questions, with_media=True)
+    return anki_package(made, item.times, {name: notes.media[name] for note in made for name in note.media},
+                        card_templates)
 
 
-def anki_templates(env) -> tuple[Callable[[str, ExportedQuestion], str], tuple[str, str, str]]:
-    """The theme's anki/ templates: a field renderer, and the note type's front, back and CSS."""
+@dataclass(frozen=True)
+class AnkiTemplates:
+    """The theme's anki/ templates: the fields' renderer, the note type's front, back and CSS, and a
+    key that changes when any of them does (every note is then newer, see note_times)."""
+
+    render_field: Callable[[str, ExportedQuestion], str]
+    card: tuple[str, str, str]
+    key: str
+    changed: int  # when the newest of them was saved
+
+
+def anki_templates(env) -> AnkiTemplates:
+    """The anki/ templates of the theme's layers (jinja2.TemplateError when one is missing or broken)."""
+    names = ("question.html", "answer.html", "front.mustache", "back.mustache", "card.css")
+    found = [env.loader.get_source(env, f"anki/{name}") for name in names]
+    sources = [source for source, _, _ in found]
     fields = {name: env.get_template(f"anki/{name}.html") for name in ("question", "answer")}
 
     def render_field(name: str, item: ExportedQuestion) -> str:
         return fields[name].render(question=item.question, page=item.page)
 
-    loader = env.loader
-    card = tuple(loader.get_source(env, f"anki/{name}")[0] for name in ("front.mustache", "back.mustache", "card.css"))
-    return render_field, card  # type: ignore[return-value]
+    key = hashlib.sha1("\0".join(sources).encode("utf-8")).hexdigest()[:12]
+    changed = max(file_time(Path(filename)) for _, filename, _ in found if filename)
+    return AnkiTemplates(render_field, (sources[2], sources[3], sources[4]), key, changed)

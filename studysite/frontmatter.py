@@ -149,6 +149,8 @@ def _yaml_hint(problem: str) -> str:
         return "indent with spaces; YAML does not allow tabs"
     if "is not allowed here" in problem:
         return "remove the tag (the word starting with '!'); front matter holds text, numbers, lists and mappings"
+    if "cannot be read as !!timestamp" in problem:
+        return "a date must be a real day written as YYYY-MM-DD, for example date: 2026-12-05"
     if "cannot be read as" in problem:
         return "remove the tag (the word starting with '!!') or give a value of that type"
     if "mapping values are not allowed" in problem:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import json
+import re
 from dataclasses import dataclass, fields
 import posixpath
 import traceback
 from pathlib import Path
 from typing import Any, Callable
+from urllib.parse import quote
 
 import jinja2
 
@@ -41,13 +44,24 @@ def make_environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
     env.globals["download_links"] = download_links
     env.filters["web_address"] = web_address
     env.filters["plain_text"] = html_to_text
+    env.filters["xml"] = xml_text
     return env
 
 
 def web_address(path: str, site_url: str) -> str:
     """A page's address on the web (`{{ output_path | web_address(site.config.site_url) }}`): a folder's
     index.html as the folder itself."""
-    return site_url + (path.removesuffix("index.html") if path == "index.html" or path.endswith("/index.html") else path)
+    path = path.removesuffix("index.html") if path == "index.html" or path.endswith("/index.html") else path
+    return site_url + quote(path, safe="/#")  # (a file name with a space or a letter beyond ASCII, as an address)
+
+
+# Characters XML 1.0 cannot hold at all (escaped or not), which pasted text can carry (ANSI colours).
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(value: Any) -> str:
+    """Text escaped for XML, without the characters XML forbids: the xml filter (feed.xml)."""
+    return html.escape(_NOT_XML.sub("", str(value)), quote=True)
 
 
 def count_of(count: int, noun: str) -> str:

@@ -415,9 +415,37 @@ def test_export_never_writes_over_a_source(project, capsys):
     before = (project / "content/py/generators.md").read_bytes()
     assert run_cli(project, "export", "csv", "-o", str(project / "content/py/generators.md")) == 2
     assert (project / "content/py/generators.md").read_bytes() == before
-    assert "the export would be written among the site's own sources" in capsys.readouterr().err
+    assert "the export would be written among the site's own files" in capsys.readouterr().err
     assert run_cli(project, "export", "csv", "-o", str(project / "site.yml")) == 2
     assert run_cli(project, "export", "csv", "-o", str(project / "content")) == 2
+    build(project)
+    home = (project / "_site/index.html").read_bytes()
+    assert run_cli(project, "export", "csv", "-o", str(project / "_site/index.html")) == 2  # the built site
+    assert (project / "_site/index.html").read_bytes() == home
+
+
+def test_export_without_output_never_writes_into_the_content(project, monkeypatch, capsys):
+    monkeypatch.chdir(project / "content/nn")
+    assert run_cli(project, "export", "anki") == 2
+    assert "the export would be written among the site's own files" in capsys.readouterr().err
+    assert not (project / "content/nn/deep-notes.apkg").exists()
+
+
+def test_export_writes_through_a_device_or_a_link_without_replacing_it(project, tmp_path):
+    target = tmp_path / "real.json"
+    (tmp_path / "link.json").symlink_to(target)
+    assert run_cli(project, "export", "json", "-o", str(tmp_path / "link.json")) == 0
+    assert (tmp_path / "link.json").is_symlink() and json.loads(target.read_text())["format"]
+    assert run_cli(project, "export", "json", "-o", os.devnull) == 0
+    assert Path(os.devnull).is_char_device()
+
+
+def test_export_to_a_place_it_cannot_write_says_so(project, tmp_path, capsys):
+    assert run_cli(project, "export", "json", "-o", str(project / "site.yml" / "x.json")) == 2
+    assert "cannot write the export: Not a directory" in capsys.readouterr().err
+    assert run_cli(project, "export", "json", "-o", str(tmp_path / "missing" / "x.json")) == 2
+    err = capsys.readouterr().err
+    assert "cannot write the export: No such file or directory" in err and "--output questions.json" in err
 
 
 def test_export_of_a_site_without_questions_fails_clearly(tmp_path, capsys):
@@ -464,3 +492,145 @@ def test_math_code_links_and_tags_for_anki():
     assert anki_links('<a href="../../x.html">x</a>', "nn/page.html", "https://s.org/", names.get) == \
         '<a href="../../x.html">x</a>'  # above the site's root: left alone
     assert anki_tag("Deep  Learning ") == "Deep_Learning" and anki_tag("::a") == "a" and anki_tag(" ") == "tag"
+
+
+# --- What a learner who already imported the deck gets (found by a hostile probe) -------------------
+
+def reimport_after(project: Path, tmp_path: Path, change) -> tuple:
+    """Build and import the site's deck, apply `change`, build again and import again: the log and notes."""
+    site = build(project)
+    collection = fresh_collection(tmp_path, "again")
+    import_package(collection, site / "downloads/deep-notes.apkg")
+    change()
+    site = build(project)
+    return import_package(collection, site / "downloads/deep-notes.apkg"), collection
+
+
+def newer(path: Path) -> None:
+    stat = path.stat()
+    os.utime(path, (stat.st_atime, stat.st_mtime + 5))
+
+
+def test_a_longer_answer_above_updates_only_its_own_note(project, tmp_path):
+    source = project / "content/nn/gradients.md"
+
+    def lengthen_the_first_answer():
+        source.write_text(source.read_text().replace("A footnote[^1].", "A footnote[^1].\n\nOne more line.\n\nAnd one."))
+        newer(source)
+    log, collection = reimport_after(project, tmp_path, lengthen_the_first_answer)
+    assert (len(log.new), len(log.updated), len(log.duplicate)) == (0, 1, 5)  # later questions moved down: unchanged
+
+
+def test_a_changed_picture_reaches_the_note_and_the_collection(project, tmp_path):
+    picture = project / "content/nn/img/graph.png"
+
+    def repaint():
+        picture.write_bytes(png((10, 10, 200)))
+        newer(picture)
+    log, collection = reimport_after(project, tmp_path, repaint)
+    assert (len(log.new), len(log.updated)) == (0, 1)
+    graph = next(n for n in notes_by_guid(collection).values() if n["Source"].endswith("#q-graph"))
+    name = media_file_name("nn/img/graph.png", png((10, 10, 200)))
+    assert f'src="{name}"' in graph["Answer"] and (Path(collection.media.dir()) / name).exists()
+
+
+def test_a_changed_card_style_reaches_the_note_type(project, tmp_path):
+    def restyle():  # (the site's first template: a new layer, so the build cache starts afresh too)
+        write_files(project, {"templates/anki/card.css": ".card { color: rebeccapurple; }\n"})
+        newer(project / "templates/anki/card.css")
+    log, collection = reimport_after(project, tmp_path, restyle)
+    assert (len(log.new), len(log.updated)) == (0, 6)
+    collection.close()
+    collection = fresh_collection(tmp_path, "again")  # (the same file, read afresh: the library caches note types)
+    assert collection.models.by_name("studysite question")["css"] == ".card { color: rebeccapurple; }\n"
+
+
+def test_deck_names_are_the_ones_anki_keeps(project, tmp_path):
+    (project / "site.yml").write_text('title: "Notes ::: More "\nsite_url: "https://e.org/"\ndownloads: [apkg, csv]\n')
+    write_files(project, {"content/nn/_category.yml": 'title: "Cafe\u0301 :: Re\u0301sume\u0301"\n'})
+    site = build(project)
+    collection = fresh_collection(tmp_path)
+    import_package(collection, site / "downloads/notes-more.apkg")
+    decks = sorted(d.name for d in collection.decks.all_names_and_ids())
+    assert "Notes : More::Café : Résumé::Gradients" in decks
+    metadata = collection.get_csv_metadata(path=str(site / "downloads/notes-more.csv"), delimiter=None)
+    collection.import_csv(ImportCsvRequest(path=str(site / "downloads/notes-more.csv"), metadata=metadata))
+    assert sorted(d.name for d in collection.decks.all_names_and_ids()) == decks  # no deck made twice
+
+
+def test_addresses_of_files_with_spaces_and_anchors_on_the_same_page(project, tmp_path):
+    (project / "content/nn/img/k one.png").write_bytes(png((1, 2, 3)))
+    source = project / "content/nn/gradients.md"
+    source.write_text(source.read_text().replace("![The computation graph](img/graph.png)",
+                                                 "![The computation graph](img/graph.png) ![k](<img/k one.png>) "
+                                                 "[up](#q-what-is-the-chain-rule)"))
+    site = build(project)
+    text = (site / "downloads/deep-notes.csv").read_text()
+    assert 'src=""https://me.example.org/notes/nn/img/k%20one.png""' in text
+    assert 'href=""https://me.example.org/notes/nn/gradients.html#q-what-is-the-chain-rule""' in text
+
+
+def test_an_authors_own_code_div_keeps_the_text_after_it(project, tmp_path):
+    source = project / "content/py/generators.md"
+    source.write_text(source.read_text() + '\n<div class="code" data-lang="python">fake start</div>\n\nText that should stay.\n\n'
+                      '```python\nx = 1\n```\n')
+    site = build(project)
+    collection = fresh_collection(tmp_path)
+    import_package(collection, site / "downloads/py/generators.apkg")
+    answer = next(iter(notes_by_guid(collection).values()))["Answer"]
+    assert "fake start" in answer and "Text that should stay." in answer and 'class="studysite-code"' in answer
+
+
+def test_the_json_source_is_the_file_as_it_is_named(tmp_path):
+    write_files(tmp_path, {"site.yml": "title: T\ndownloads: [json]\n", "content/Deep Learning/My Topic.md": GENERATORS})
+    site = build(tmp_path)
+    bank = json.loads((site / "downloads/t.json").read_text())
+    assert bank["topics"][0]["source"] == "Deep Learning/My Topic.md"
+
+
+def test_options_past_z_are_numbered_alike_front_and_back(project, tmp_path):
+    options = "".join(f"- [{'x' if i == 27 else ' '}] option {i}\n" for i in range(1, 29))
+    (project / "content/nn/gradients.mcq.md").write_text(f"---\ntitle: Long quiz\n---\n\n## Which? [easy]\n\n{options}")
+    site = build(project)
+    collection = fresh_collection(tmp_path)
+    import_package(collection, site / "downloads/nn/gradients-mcq.apkg")
+    note = next(iter(notes_by_guid(collection).values()))
+    assert "<strong>Z.</strong> option 26" in note["Question"] and "<strong>27.</strong> option 27" in note["Question"]
+    assert "<strong>27.</strong> option 27" in note["Answer"]
+
+
+def test_the_feed_drops_characters_xml_cannot_hold(project):
+    import xml.etree.ElementTree as ET
+
+    (project / "site.yml").write_text('title: T\nsite_url: "https://e.org/"\nfeed: true\n')
+    source = project / "content/py/generators.md"
+    source.write_text(source.read_text().replace('title: "Generators"', 'title: "Generators"\ndate: 2026-12-05')
+                      .replace("A function that yields.", "Red: \x1b[31mred\x1b[0m and \x0b."))
+    site = build(project)
+    feed = ET.fromstring((site / "feed.xml").read_bytes())
+    content = feed.find("{http://www.w3.org/2005/Atom}entry/{http://www.w3.org/2005/Atom}content").text
+    assert "[31mred" in content and "\x1b" not in content
+
+
+def test_site_url_with_a_query_or_fragment_is_refused(project, capsys):
+    (project / "site.yml").write_text('title: T\nsite_url: "https://e.org/#top"\n')
+    assert run_cli(project, "build") == 1
+    assert "site.yml:2: 'site_url' must be the address of the site's folder, without '?' or '#'" in capsys.readouterr().err
+
+
+def test_an_empty_feed_is_a_warning_and_a_bad_date_says_how_to_write_one(project, capsys):
+    (project / "site.yml").write_text('title: T\nsite_url: "https://e.org/"\nfeed: true\n')
+    assert run_cli(project, "build") == 0
+    assert "site.yml: the feed is empty: no page with questions has a date" in capsys.readouterr().err
+    source = project / "content/py/generators.md"
+    source.write_text(source.read_text().replace('title: "Generators"', 'title: "Generators"\ndate: 2026-13-01'))
+    assert run_cli(project, "build") == 1
+    assert "hint: a date must be a real day written as YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_web_addresses_are_encoded_but_keep_their_anchor():
+    from studysite.render import web_address
+
+    assert web_address("static/pre view.png", "https://e.org/n/") == "https://e.org/n/static/pre%20view.png"
+    assert web_address("nn/café.html#q-x", "https://e.org/") == "https://e.org/nn/caf%C3%A9.html#q-x"
+    assert web_address("nn/index.html", "https://e.org/") == "https://e.org/nn/"
