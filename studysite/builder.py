@@ -323,7 +323,7 @@ class Builder:
         """The theme's anki/ templates, a template problem reported as the build's error."""
         import jinja2
 
-        from .exports import anki_templates
+        from .anki import anki_templates
         from .render import template_error
 
         try:
@@ -344,13 +344,16 @@ class Builder:
         """The bytes of each planned export, in turn (each question's note made once for all of them)."""
         import jinja2
 
-        from .exports import AnkiNotes, make_export
+        from .anki import AnkiNotes
+        from .exports import make_export
         from .render import template_error
 
         if not exports:
             return
-        templates = self._anki_templates()
-        notes = AnkiNotes(templates.render_field, site.config.site_url, dict(site.assets))
+        templates, state = self._anki_templates(), self.cache.state
+        digests = {guid: digest for guid, (digest, _) in state.note_times.items()}
+        state.anki_fields = {guid: entry for guid, entry in state.anki_fields.items() if guid in digests}
+        notes = AnkiNotes(templates.render_field, site.config.site_url, dict(site.assets), digests, state.anki_fields)
         for item in exports:
             try:
                 data = make_export(item, site, notes, templates.card)

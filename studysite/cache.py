@@ -172,6 +172,7 @@ class BuildState:
     checked: dict[str, tuple[str, str, CheckedPage]] = field(default_factory=dict)  # (source hash, links fp, result)
     fingerprints: dict[str, str] = field(default_factory=dict)  # output -> what it was rendered from
     note_times: dict[str, tuple[str, int]] = field(default_factory=dict)  # Anki GUID -> (digest, time changed)
+    anki_fields: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # GUID -> (digest, question, answer)
 
 
 class BuildCache:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, run_cli, write_files
-from studysite.exports import anki_code, anki_links, anki_math, anki_tag, media_file_name
+from studysite.anki import anki_code, anki_links, anki_math, anki_tag, media_file_name
 
 anki_collection = pytest.importorskip("anki.collection")
 from anki.import_export_pb2 import ImportAnkiPackageOptions, ImportCsvRequest  # noqa: E402

@@ -3,6 +3,7 @@ with pdftotext: chosen by a button or by ?print=, with the page's filters applie
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -27,7 +28,14 @@ LAST_Q = "15. What is a one-sentence fix menu for an interview?"
 QUIZ_Q, QUIZ_RIGHT, QUIZ_WRONG = "1. What is the largest value the sigmoid's derivative can take?", "0.25", "It grows without bound for large inputs"
 QUIZ_WHY = "The derivative is s(x) * (1 - s(x)). It peaks at x = 0"
 
-pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext is not installed (apt-get install poppler-utils)")
+@pytest.fixture(autouse=True)
+def poppler():
+    """pdftotext and pdftoppm read the PDFs back: a machine without them skips, CI (which installs them) fails."""
+    if shutil.which("pdftotext") is None or shutil.which("pdftoppm") is None:
+        message = "pdftotext and pdftoppm are not installed (apt-get install poppler-utils)"
+        if os.environ.get("CI"):
+            pytest.fail(message + ": CI must run these tests")
+        pytest.skip(message)
 
 
 # --- Reading a printed page back ------------------------------------------------------------
