@@ -42,7 +42,7 @@
       });
       if (panel) {
         if (!topicsShown.length) { show(panel); return; }  // (the review page counts for itself: review.js)
-        $("[data-overall-progress]", panel).textContent = overall.known + " of " + panel.dataset.total + " questions known";
+        $("[data-overall-progress]", panel).textContent = overall.known + " of " + plural(Number(panel.dataset.total), "question") + " known";
         var due = $("[data-overall-due]", panel);
         due.textContent = overall.due + " due today";
         due.hidden = !overall.due || page.body.dataset.page === "review";

@@ -96,7 +96,7 @@
         " · " + plural(r.newToday, "new card") + " to start" +
         (r.freshCount > r.newToday ? " (" + r.freshCount + " not started; " + settings.newPerDay + " a day)" : "");
       $("[data-today-text]").textContent = text;
-      $("[data-overall-progress]").textContent = r.known + " of " + r.total + " questions known";
+      $("[data-overall-progress]").textContent = r.known + " of " + plural(r.total, "question") + " known";
       var start = $("[data-action=start]");
       start.disabled = !(r.due.length + r.newToday);
       start.textContent = r.due.length + r.newToday ? "Start review (" + (r.due.length + r.newToday) + ")" : "Nothing due: come back tomorrow";

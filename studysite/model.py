@@ -316,6 +316,10 @@ class Category:
     def question_count(self) -> int:
         return sum(len(p.questions) for p in self.pages)
 
+    def questions_of_kind(self, kind: Kind) -> int:
+        """How many questions its pages of this kind have in all."""
+        return sum(len(p.questions) for p in self.pages if p.kind is kind)
+
 
 @dataclass(frozen=True)
 class Tag:

@@ -398,3 +398,25 @@ def test_without_site_url_no_sitemap_and_a_sites_own_robots_txt_wins(make_site, 
     assert run_cli(root, "build") == 0
     assert (root / "_site/robots.txt").read_text() == "User-agent: *\nDisallow: /\n"
     assert (root / "_site/sitemap.xml").exists()
+
+
+# --- Counts that agree (issue 17) ------------------------------------------------------------------
+
+def test_counts_keep_questions_and_quiz_questions_apart_and_agree_with_progress(make_site):
+    one = "---\ntitle: One\n---\n\n## Only one? [easy]\n\nYes.\n"
+    quiz = "---\ntitle: Q\n---\n\n## Which? [easy]\n\n- [x] a\n- [ ] b\n"
+    tutorial = "---\ntitle: Guide\n---\n\n## A section\n\nText.\n"
+    root = make_site({"content/nn/one.md": one, "content/nn/gradients.mcq.md": quiz, "content/nn/guide.tutorial.md": tutorial})
+    assert run_cli(root, "build") == 0
+    site = root / "_site"
+    home = (site / "index.html").read_text()
+    assert "3 subjects · 3 questions · 1 quiz question ·" in home  # (progress counts the 3, not 4)
+    assert "0 of 3 questions known" in home
+    assert "3 subjects · 3 questions · 1 quiz question</p>" in (site / "nn/index.html").read_text()
+    not_found = (site / "404.html").read_text()
+    assert ">Guide</a> <span class=\"muted\">Tutorial</span>" in not_found and "0 questions" not in not_found
+    assert ">One</a> <span class=\"muted\">Q&amp;A · 1 question</span>" in not_found
+    (root / "content/nn/gradients.md").unlink()
+    (root / "content/nn/gradients.mcq.md").unlink()
+    assert run_cli(root, "build") == 0
+    assert "0 of 1 question known" in (site / "index.html").read_text()

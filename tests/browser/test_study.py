@@ -241,3 +241,21 @@ def test_a_pressed_button_stays_readable_under_the_pointer(page, base_url):
     button.click()  # the pointer stays on it
     colors = button.evaluate("e => [getComputedStyle(e).color, getComputedStyle(e).backgroundColor]")
     assert colors[0] != colors[1], colors
+
+
+def overlaps(a: dict, b: dict) -> bool:
+    return a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"] and \
+        a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"]
+
+
+def test_the_progress_track_keeps_its_length_when_a_card_is_to_review(browser, base_url):
+    for width in (1280, 390):
+        page = browser.new_page(viewport={"width": width, "height": 844})
+        page.goto(base_url + TOPIC)
+        page.locator(RESIDUAL).get_by_role("button", name="Review again").click()
+        expect(page.locator("[data-progress-text]")).to_have_text("0 of 15 known · 1 to review")
+        track = page.locator("[data-progress-bar]").bounding_box()
+        assert track["width"] >= 90, (width, track)  # it shrank to 11 px (2 px on a phone)
+        text, reset = page.locator("[data-progress-text]").bounding_box(), page.locator("[data-action=reset]").bounding_box()
+        assert not overlaps(text, reset) and not overlaps(track, text), (width, text, reset)
+        page.close()
