@@ -51,6 +51,35 @@ def test_search_matches_answers_tags_and_topics(page: Page, base_url):
     expect(results).to_have_count(0)
 
 
+def test_search_shows_why_each_result_came_up(page: Page, base_url):
+    page.goto(base_url + "index.html")
+    results = search(page, "NaN")  # a word only answers hold
+    snippet = results.first.locator(".search-result__snippet")
+    expect(snippet).to_contain_text("NaN")
+    expect(snippet.locator("mark").first).to_have_text("NaN")
+    page.fill("#search-input", "residual connections")
+    first = results.first
+    expect(first.locator(".search-result__title mark")).to_have_text(["residual", "connections"])
+    expect(first.locator(".search-result__topic")).to_have_text("Vanishing & Exploding Gradients")  # its topic
+
+
+def test_search_shows_all_results_on_request(page: Page, base_url):
+    page.goto(base_url + "index.html")
+    results = search(page, "gradient")
+    expect(results).to_have_count(20)
+    status = page.locator("#search-status")
+    expect(status).to_have_text(re.compile(r"^Showing 20 of (\d+) results\.$"))
+    total = int(re.search(r"of (\d+)", status.text_content()).group(1))
+    more = page.get_by_role("button", name=f"Show all {total} results")
+    more.click()
+    expect(results).to_have_count(total)
+    expect(results.nth(20)).to_be_focused()  # where the new ones start, the panel still open
+    expect(status).to_have_text(f"{total} results.")
+    expect(more).to_be_hidden()
+    page.fill("#search-input", "gradient descent")  # a new query starts from 20 again
+    expect(results).to_have_count(min(20, results.count()))
+
+
 @pytest.fixture(scope="module")
 def world_site(tmp_path_factory):
     """A small site with accents, Chinese and Arabic, built and served."""
@@ -73,10 +102,14 @@ def world_site(tmp_path_factory):
     ("CAFÉ", "café crème"),
     ("梯度消失", "什么是梯度消失"),      # Chinese, no spaces between words
     ("التدرج", "ما هو التدرج المتلاشي"),  # Arabic
+    ("التـــدرج", "ما هو التدرج المتلاشي"),  # with tatweel, which stretches a word and means nothing
+    ("ٱلتدرج", "ما هو التدرج المتلاشي"),  # alef wasla for alef
+    ("المتلاشى", "ما هو التدرج المتلاشي"),  # alef maksura for yeh, as many keyboards type it
 ])
 def test_search_is_diacritics_insensitive_and_reads_every_script(page: Page, world_site, query, expected):
     page.goto(world_site[1] + "langs/world.html")
     expect(search(page, query).first).to_contain_text(expected)
+    expect(page.locator("#search-results a").first.locator("mark").first).to_be_visible()  # marked in any script
 
 
 def test_search_works_from_a_file_url(page: Page, world_site):
