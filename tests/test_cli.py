@@ -141,7 +141,7 @@ def test_init_creates_a_site_that_checks_strictly_and_builds(tmp_path, capsys):
     for page in ("studysite-basics.html", "studysite-basics-mcq.html", "studysite-basics-tutorial.html"):
         assert 'class="related"' in (site / page).read_text()
     assert (target / ".gitignore").read_text().startswith("# Built by studysite")
-    assert "1 subject · 5 questions" in (target / "_site/index.html").read_text()
+    assert "1 subject · 3 questions · 2 quiz questions" in (target / "_site/index.html").read_text()
 
 
 def test_init_writes_a_pages_workflow_with_one_install_line(tmp_path):
