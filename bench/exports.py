@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
 import statistics
 import subprocess
@@ -42,6 +41,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(BENCH))
 
 from corpus import generate_corpus  # noqa: E402
+from results import write_section  # noqa: E402
 from run import machine  # noqa: E402
 
 PYTHON = sys.executable
@@ -313,16 +313,7 @@ Reproduce: `{command}`
 
 {reading}
 """
-    old = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
-    if SECTION in old:  # a run of the same benchmark replaces its own section
-        start = old.index(SECTION)
-        following = re.search(r"^## ", old[start + len(SECTION):], re.MULTILINE)
-        end = start + len(SECTION) + following.start() if following else len(old)
-        new = old[:start] + section + ("\n" + old[end:] if following else "")
-    else:
-        new = old.rstrip("\n") + "\n\n" + section if old else section
-    args.output.write_text(new, encoding="utf-8")
-    print(f"wrote {args.output}")
+    write_section(args.output, SECTION, section)
 
 
 if __name__ == "__main__":

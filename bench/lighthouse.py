@@ -55,6 +55,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(BENCH))
 
 from exports import revision  # noqa: E402
+from results import write_section  # noqa: E402
 from run import machine  # noqa: E402
 
 PYTHON = sys.executable
@@ -505,16 +506,7 @@ Reproduce: `{command}`
 
 {details(rows, probes)}
 """
-    old = args.output.read_text() if args.output.exists() else ""
-    if SECTION in old:  # a run of the same benchmark replaces its own section
-        start = old.index(SECTION)
-        following = re.search(r"^## ", old[start + len(SECTION):], re.MULTILINE)
-        end = start + len(SECTION) + following.start() if following else len(old)
-        new = old[:start] + section + ("\n" + old[end:] if following else "")
-    else:
-        new = old.rstrip("\n") + "\n\n" + section if old else section
-    args.output.write_text(new)
-    print(f"wrote {args.output}")
+    write_section(args.output, SECTION, section)
 
 
 def choices(allowed):
