@@ -296,7 +296,9 @@ def measure(args, base_url: str, chromium: str, work: Path) -> list[dict]:
 # Playwright with Lighthouse's screen emulation, the same scheme and the CPU slowed 4x (so that the
 # deferred scripts run after the first paint, as they did in Lighthouse's traced loads on this
 # machine; unslowed, they usually run before it and nothing shifts), and the browser's own
-# layout-shift and largest-contentful-paint entries name them. Playwright hides scrollbars in headless
+# layout-shift and largest-contentful-paint entries name them. (Lighthouse 12.8.2, which also runs on
+# Node 20, does not fail there: its layout-shifts audit named `body > main#main` on the review page.)
+# Playwright hides scrollbars in headless
 # Chromium (--hide-scrollbars); Lighthouse's Chromium shows them, and a scrollbar that appears when a
 # script makes the page taller moves every centred element sideways: so they are shown here too.
 
@@ -322,8 +324,8 @@ new PerformanceObserver((list) => {
     if (e.hadRecentInput) continue;
     window.__shifts.push({value: e.value, time: e.startTime, sources: e.sources.map((s) => ({
       node: describe(s.node),
-      from: [s.previousRect.y, s.previousRect.height].map(Math.round),
-      to: [s.currentRect.y, s.currentRect.height].map(Math.round)}))});
+      from: [s.previousRect.x, s.previousRect.y, s.previousRect.height].map(Math.round),
+      to: [s.currentRect.x, s.currentRect.y, s.currentRect.height].map(Math.round)}))});
   }
 }).observe({type: 'layout-shift', buffered: true});
 new PerformanceObserver((list) => {
@@ -333,8 +335,12 @@ new PerformanceObserver((list) => {
 """
 
 
-def _rect(rect: list[int]) -> str:
-    return "off-screen" if rect == [0, 0] else f"y {rect[0]} h {rect[1]}"
+def _move(old: list[int], new: list[int]) -> str:
+    """'y 145 h 678 -> y 189 h 634' (x too when it changed), from a layout shift's [x, y, height] rects."""
+    def rect(r: list[int], x: bool) -> str:
+        return "off-screen" if r == [0, 0, 0] else (f"x {r[0]} " if x else "") + f"y {r[1]} h {r[2]}"
+    x = old[0] != new[0] and [0, 0, 0] not in (old, new)
+    return f"{rect(old, x)} -> {rect(new, x)}"
 
 
 def probe(targets: list[tuple[str, str, str]], base_url: str, chromium: str, loads: int = 2) -> dict:
@@ -358,7 +364,7 @@ def probe(targets: list[tuple[str, str, str]], base_url: str, chromium: str, loa
                 page.wait_for_timeout(1500)
                 paint = page.evaluate("performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null")
                 for shift in page.evaluate("window.__shifts"):
-                    key = ", ".join(dict.fromkeys(f"`{source['node']}` {_rect(source['from'])} -> {_rect(source['to'])}"
+                    key = ", ".join(dict.fromkeys(f"`{source['node']}` {_move(source['from'], source['to'])}"
                                                   for source in shift["sources"]))
                     after = paint is not None and shift["time"] > paint
                     value, when = shifts.get(key, (0, ""))
@@ -432,9 +438,9 @@ def details(rows: list[dict], probes: dict) -> str:
             flags[audit_id].append(label)
         for audit_id, audit in report["audits"].items():
             if audit.get("scoreDisplayMode") == "error":
-                errored.setdefault(audit_id, audit.get("errorMessage", "")[:160])
+                errored.setdefault(audit_id, audit.get("errorMessage", ""))
         for warning in report.get("runWarnings", []):
-            warnings[re.sub(r"\s+", " ", warning)[:200]] = None
+            warnings[re.sub(r"\[([^]]+)\]\([^)]+\)", r"\1", re.sub(r"\s+", " ", warning)).strip()] = None
     lines = []
     if blocking:
         tbt_runs = len(where["total-blocking-time"])
@@ -465,7 +471,7 @@ def details(rows: list[dict], probes: dict) -> str:
     if errored:
         lines.append("")
         lines.append("Audits that errored (no weight in the scores here): " + ", ".join(f"`{a}`" for a in errored)
-                     + f" (e.g. {next(iter(errored.values()))!r})")
+                     + f" ({min(errored.values(), key=len)[:200]})")
     if warnings:
         lines.append("")
         lines.append("Lighthouse's warnings: " + " / ".join(warnings))
