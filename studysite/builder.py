@@ -310,12 +310,19 @@ class Builder:
         questions = exported_questions(site)
         assets, templates = dict(site.assets), self._anki_templates()
 
+        stats: dict[str, list] = {}  # GUID -> its pictures' (path, stat): one scan of the HTML and stat each
+
+        def pictures(item) -> list:
+            if item.guid not in stats:
+                stats[item.guid] = [(path, input_stat(assets[path])) for path in pictures_of(item) if path in assets]
+            return stats[item.guid]
+
         def shown_with(item) -> str:
-            return templates.key + repr([(path, input_stat(assets[path])) for path in pictures_of(item) if path in assets])
+            return templates.key + repr(pictures(item))
 
         def changed_at(item) -> int:  # (its file, its pictures, the templates: newest first wins)
-            pictures = [file_time(assets[path]) for path in pictures_of(item) if path in assets]
-            return max(file_time(item.page.source_path), templates.changed, *pictures)
+            return max(file_time(item.page.source_path), templates.changed,
+                       *(stat[1] // 1_000_000_000 if stat else 0 for _, stat in pictures(item)))
         state.note_times = times = note_times(questions, state.note_times, changed_at, shown_with)
         return plan_exports(site, questions, times, render_key)
 
