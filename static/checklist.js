@@ -23,7 +23,7 @@
       var total = $("[data-check-total]");
       if (total) {
         var done = boxes.filter(function (b) { return b.checked; }).length;
-        total.textContent = done + " of " + boxes.length + " ticked";
+        total.textContent = studysite.t("checklist.ticked", { done: done, total: boxes.length });
       }
     }
     // (store.data is read at each use: another tab's save or a reset replaces what it holds)
@@ -37,7 +37,7 @@
     });
     var clear = $("[data-action=clear-checks]");
     if (clear) clear.addEventListener("click", function () {
-      if (!window.confirm("Clear every tick on this page?")) return;
+      if (!window.confirm(studysite.t("checklist.clear"))) return;
       boxes.forEach(function (box) { box.checked = false; delete store.data.checks[box.dataset.check]; });
       store.save();
       counts();

@@ -6,14 +6,15 @@
     var copyText = studysite.copyText;
     $$("[data-copy-code]").forEach(function (button) {
       var code = button.closest(".code").querySelector("pre");
-      button.setAttribute("aria-label", "Copy code");
+      button.setAttribute("aria-label", studysite.t("code.copy_label"));
+      button.textContent = studysite.t("code.copy");
       button.addEventListener("click", function () {
         copyText(code.textContent.replace(/\n$/, "")).then(function () {
-          button.textContent = "Copied";
+          button.textContent = studysite.t("code.copied");
         }, function () {
-          button.textContent = "Select and copy";
+          button.textContent = studysite.t("code.select");
         }).then(function () {
-          setTimeout(function () { button.textContent = "Copy"; }, 1500);
+          setTimeout(function () { button.textContent = studysite.t("code.copy"); }, 1500);
         });
       });
       show(button);

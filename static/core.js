@@ -12,7 +12,27 @@
   function $(selector, scope) { return (scope || document).querySelector(selector); }
   function $$(selector, scope) { return Array.prototype.slice.call((scope || document).querySelectorAll(selector)); }
   function show(el) { if (el) el.hidden = false; }
-  function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
+
+  /* ---- The page's words: its catalogue's scripts part, which base.html writes into the page ---- */
+  var words = null;
+  function t(key, values) {
+    // t("study.known", {known: 3, total: 15}); a `count` value picks the plural form of the page's language.
+    if (!words) {
+      var el = document.getElementById("studysite-strings");
+      try { words = el ? JSON.parse(el.textContent) : {}; } catch (e) { words = {}; }
+    }
+    var entry = (words.strings || {})[key];
+    if (entry == null) return key;
+    if (typeof entry === "object") {
+      var form = "other";
+      try { form = new Intl.PluralRules(words.language || undefined).select(values.count); } catch (e) { /* an odd tag */ }
+      entry = entry[form] != null ? entry[form] : entry.other;
+    }
+    return entry.replace(/\{\{|\}\}|\{(\w+)\}/g, function (all, name) {
+      if (!name) return all.charAt(0);  // {{ and }}: a brace
+      return values && Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : all;
+    });
+  }
   function announce(text) {
     // Said by screen readers through the page's live region (emptied first, so a repeat is said again).
     var el = $("[data-announce]");
@@ -84,10 +104,10 @@
     } catch (e) { return date.toISOString().slice(0, 10); }
   }
   function dueText(days) {
-    if (days < 0) return "Overdue by " + plural(-days, "day");
-    if (days === 0) return "Due today";
-    if (days === 1) return "Due tomorrow";
-    return "Due in " + plural(days, "day");
+    if (days < 0) return t("due.overdue", { count: -days });
+    if (days === 0) return t("due.today");
+    if (days === 1) return t("due.tomorrow");
+    return t("due.later", { count: days });
   }
 
   /* ---- Storage: one versioned JSON record per site, kept in memory when localStorage is unavailable.
@@ -311,6 +331,7 @@
     // Listeners outside the body live as long as this page: a swap aborts them before rewiring.
     if (lifetime) lifetime.abort();
     lifetime = new AbortController();
+    words = null;  // (a swapped-in body brings its own words)
     var forPage = { signal: lifetime.signal };
     var body = document.body;
     var rootUrl = new URL(body.dataset.root || "./", location.href);
@@ -339,9 +360,29 @@
 
   window.studysite = {
     feature: function (name, wire) { features.push({ name: name, wire: wire }); },
-    $: $, $$: $$, show: show, plural: plural, announce: announce, positions: positions, copyText: copyText, isTyping: isTyping,
+    $: $, $$: $$, show: show, t: t, announce: announce, positions: positions, copyText: copyText, isTyping: isTyping,
     loadScript: loadScript, announceShortcuts: announceShortcuts, today: today, dayLabel: dayLabel, dueText: dueText, normalize: normalize, merge: merge
   };
+  // A page's long introduction starts folded on a phone (style.css); a short one is simply shown.
+  window.studysite.feature("intro", function (page) {
+    var box = $("[data-intro]");
+    if (!box) return;
+    var text = $(".intro__text", box), button = $("[data-action=more-intro]", box);
+    var phone = window.matchMedia("(max-width: 40rem)");
+    function fit() {
+      // Measured only where the fold applies; unfolding it changes nothing when the text fits.
+      if (!phone.matches || !box.classList.contains("is-clamped")) return;
+      if (text.scrollHeight <= text.clientHeight + 1) { box.classList.remove("is-clamped"); button.hidden = true; }
+    }
+    button.addEventListener("click", function () {
+      var folded = box.classList.toggle("is-clamped");
+      button.setAttribute("aria-expanded", String(!folded));
+      button.textContent = t(folded ? "intro.more" : "intro.less");
+    });
+    if (phone.addEventListener) phone.addEventListener("change", fit, page.forPage);
+    fit();
+  });
+
   // Deferred scripts all run before DOMContentLoaded: by then every feature has registered.
   document.addEventListener("DOMContentLoaded", function () { start(null); });
   document.addEventListener("studysite:swap", function (event) { start(event.detail.previous); });

@@ -24,7 +24,7 @@
     var $ = studysite.$, $$ = studysite.$$, body = page.body;
     var tools = $("[data-print-tools]");
     if (!tools) return;
-    var note = $("[data-print-note]", tools), summary = $("[data-print-summary]");
+    var note = $("[data-print-note]"), summary = $("[data-print-summary]");
     var items = $$(".cards > .cards__item");
     var chosen = sheetInUrl();  // the URL's sheet, printed by every print of the page
     var printing = false;       // a button's print is under way: afterprint goes back to `chosen`
@@ -45,7 +45,7 @@
       ].concat($$('[data-action="only-review"][aria-pressed="true"], [data-action="review-mistakes"][aria-pressed="true"]').map(words))
         .filter(Boolean);
       var parts = (body.dataset.print ? [sheetName(body.dataset.print)] : [])
-        .concat(filters, [shown + " of " + studysite.plural(items.length, "question")]);
+        .concat(filters, [studysite.t("print.shown", { shown: shown, count: items.length })]);
       var text = parts.join(" · ");
       if (summary.textContent !== text) summary.textContent = text;
       summary.classList.toggle("is-filtered", filters.length > 0 || shown < items.length);
@@ -77,19 +77,18 @@
     });
 
     tools.addEventListener("click", function (event) {
-      var button = event.target.closest("button");
+      var button = event.target.closest("[data-print-sheet]");
       if (!button) return;
-      if (button.dataset.printSheet) {
-        printing = true;
-        setSheet(button.dataset.printSheet);
-        window.print();
-      } else if (button.dataset.action === "print-page") {
-        chosen = "";
-        try { history.replaceState(null, "", urlWithoutSheet()); } catch (e) { /* some file:// set-ups refuse */ }
-        setSheet("");
-        paintNote();
-        $("[data-print-sheet]", tools).focus();  // the button that had the focus is gone
-      }
+      printing = true;
+      setSheet(button.dataset.printSheet);
+      window.print();
+    });
+    $("[data-action=print-page]", note).addEventListener("click", function () {
+      chosen = "";
+      try { history.replaceState(null, "", urlWithoutSheet()); } catch (e) { /* some file:// set-ups refuse */ }
+      setSheet("");
+      paintNote();
+      $("main").focus({ preventScroll: true });  // the button that had the focus is gone; the reader stays put
     });
     window.addEventListener("beforeprint", paint, page.forPage);
     window.addEventListener("afterprint", function () {

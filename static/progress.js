@@ -3,7 +3,7 @@
 (function () {
   "use strict";
   studysite.feature("progress", function (page) {
-    var $ = studysite.$, $$ = studysite.$$, show = studysite.show, plural = studysite.plural, positions = studysite.positions;
+    var $ = studysite.$, $$ = studysite.$$, show = studysite.show, t = studysite.t, positions = studysite.positions;
     var store = page.store;
     var topicsShown = $$("[data-progress-for]"), panel = $("[data-progress-panel]");
     var dueLinks = {};
@@ -29,22 +29,26 @@
         var topic = el.dataset.progressFor, total = Number(el.dataset.total);
         var c = index ? tally(topic) : { known: 0, due: 0, again: 0 };
         overall.known += c.known; overall.due += c.due;
-        el.textContent = (c.known ? "· " + c.known + "/" + total + " known" : "") + (c.again ? " · " + c.again + " to review" : "");
+        el.textContent = [c.known ? t("progress.known", { known: c.known, total: total }) : "",
+          c.again ? t("progress.to_review", { count: c.again }) : ""].filter(Boolean).join(" · ");
         el.classList.toggle("is-complete", c.known === total);
         el.hidden = !c.known && !c.again;
         var due = dueLinks[topic];
-        if (due) { due.textContent = c.due + " due today"; due.hidden = !c.due; }
+        if (due) { due.textContent = t("progress.due_today", { count: c.due }); due.hidden = !c.due; }
       });
       $$("[data-quiz-for]").forEach(function (el) {
         var result = store.data.quizzes[el.dataset.quizFor];
         el.hidden = !result;
-        if (result) el.textContent = "· best " + result.best + "/" + result.total;
+        if (result) el.textContent = t("progress.quiz_best", { best: result.best, total: result.total });
+      });
+      $$("[data-fresh]").forEach(function (el) {
+        el.hidden = $$("[data-progress-for], [data-due-for], [data-quiz-for]", el.parentNode).some(function (part) { return !part.hidden; });
       });
       if (panel) {
         if (!topicsShown.length) { show(panel); return; }  // (the review page counts for itself: review.js)
-        $("[data-overall-progress]", panel).textContent = overall.known + " of " + plural(Number(panel.dataset.total), "question") + " known";
+        $("[data-overall-progress]", panel).textContent = t("progress.overall", { known: overall.known, count: Number(panel.dataset.total) });
         var due = $("[data-overall-due]", panel);
-        due.textContent = overall.due + " due today";
+        due.textContent = t("progress.due_today", { count: overall.due });
         due.hidden = !overall.due || page.body.dataset.page === "review";
         show(panel);
       }
@@ -67,19 +71,16 @@
       var status = $("[data-storage-status]", panel), button = $("[data-action=persist]", panel);
       var safari = /^((?!chrome|android|crios|fxios).)*safari/i.test(navigator.userAgent);
       if (!store.persistent) {
-        status.textContent = "This browser does not let the site save anything here: progress lasts until you close the page. Export it to keep it.";
+        status.textContent = t("progress.no_storage");
         return;
       }
-      var base = "Progress is saved in this browser only.";
+      var base = t("progress.saved");
       if (!navigator.storage || !navigator.storage.persisted) {
-        status.textContent = base + (safari ? " Safari deletes it after 7 days without a visit unless the site is on your home screen: export it now and then." : "");
+        status.textContent = base + (safari ? " " + t("progress.safari") : "");
         return;
       }
       navigator.storage.persisted().then(function (kept) {
-        status.textContent = kept
-          ? base + " The browser keeps it until you clear this site's data."
-          : base + " The browser may clear it when space runs low" +
-            (safari ? ", and Safari deletes it after 7 days without a visit" : "") + ": ask it to keep it, or export it now and then.";
+        status.textContent = base + " " + t(kept ? "progress.kept" : safari ? "progress.may_clear_safari" : "progress.may_clear");
         button.hidden = kept;
       });
     }
@@ -98,21 +99,19 @@
           link.click();
           link.remove();
           setTimeout(function () { URL.revokeObjectURL(link.href); }, 1000);
-          status.textContent = "Progress exported as studysite-progress.json.";
+          status.textContent = t("progress.exported");
         } else if (action === "import") {
           file.click();
         } else if (action === "persist") {
           navigator.storage.persist().then(function (granted) {
-            status.textContent = granted ? "The browser will keep your progress." :
-              "The browser did not promise to keep it (browsers decide by how often you visit): export your progress now and then.";
+            status.textContent = t(granted ? "progress.persisted" : "progress.not_persisted");
             storageStatus();
           });
         } else if (action === "reset-all") {
           var cards = Object.keys(store.data.cards).length;
-          if (!window.confirm("Reset everything? This forgets the answers and schedule of " + plural(cards, "card") + ", every quiz score " +
-                              "and every checklist tick saved in this browser. Export first to keep a copy.")) return;
+          if (!window.confirm(t("progress.reset", { cards: t("plural.card", { count: cards }) }))) return;
           store.resetAll();
-          status.textContent = "Everything was reset.";
+          status.textContent = t("progress.was_reset");
           document.dispatchEvent(new CustomEvent("studysite:storechange"));
         }
       });
@@ -122,24 +121,23 @@
         chosen.text().then(function (text) {
           var report = store.importText(text);
           if (!report) {
-            status.textContent = "That file is not a studysite progress export; nothing was changed.";
+            status.textContent = t("progress.not_export");
             return;
           }
           if (!report.saved) {
-            status.textContent = "The file was read, but this browser could not save it (its storage for this site is full " +
-              "or turned off): the import lasts only until the page closes.";
+            status.textContent = t("progress.not_saved");
             document.dispatchEvent(new CustomEvent("studysite:storechange"));
             return;
           }
           var changed = report.added + report.longer + report.combined;
-          status.textContent = "Progress imported: " + plural(changed, "card") + " updated" +
-            (report.combined ? " (" + report.combined + " with the reviews of both)" : "") +
-            (report.kept ? ", " + report.kept + " already up to date here" : "") +
-            (report.checks ? ", " + plural(report.checks, "checklist tick") : "") +
-            (report.quizzes ? ", " + plural(report.quizzes, "quiz score") : "") + ".";
+          status.textContent = t("progress.imported", { cards: t("plural.card", { count: changed }), details:
+            (report.combined ? t("progress.combined", { count: report.combined }) : "") +
+            (report.kept ? t("progress.up_to_date", { count: report.kept }) : "") +
+            (report.checks ? t("progress.more", { what: t("plural.tick", { count: report.checks }) }) : "") +
+            (report.quizzes ? t("progress.more", { what: t("plural.quiz_score", { count: report.quizzes }) }) : "") });
           document.dispatchEvent(new CustomEvent("studysite:storechange"));
         }).catch(function () {
-          status.textContent = "That file could not be read; nothing was changed.";
+          status.textContent = t("progress.unreadable");
         }).then(function () { file.value = ""; });
       });
       storageStatus();

@@ -3,7 +3,7 @@
   "use strict";
   studysite.feature("quiz", function (page) {
     var $ = studysite.$, $$ = studysite.$$, show = studysite.show;
-    var store = page.store, stickHeight = page.stickHeight, plural = studysite.plural;
+    var store = page.store, stickHeight = page.stickHeight, t = studysite.t;
     var bar = $("[data-quiz-bar]");
     if (!bar) return;
     var quizPath = bar.dataset.quiz;
@@ -21,13 +21,13 @@
     function paintScore() {
       var done = answered(), total = questions.length;
       $("[data-quiz-score]", bar).textContent = done
-        ? "Score " + score() + " of " + done + " answered · " + (total - done) + " to go"
-        : "0 of " + total + " answered";
+        ? t("quiz.score", { score: score(), done: done, left: total - done })
+        : t("quiz.start", { total: total });
       $("[data-quiz-fill]", bar).style.width = (100 * done / total) + "%";
       var best = record();
       var bestEl = $("[data-quiz-best]", bar);
       bestEl.hidden = !best;
-      if (best) bestEl.textContent = "Best " + best.best + "/" + best.total;
+      if (best) bestEl.textContent = t("quiz.best", { best: best.best, total: best.total });
       $("[data-action=forget-best]", bar).hidden = !best;
     }
     function finish() {
@@ -45,8 +45,8 @@
       $("[data-final-percent]", card).textContent = Math.round(100 * got / total) + "%";
       var best = record();
       $("[data-final-best]", card).textContent = previous && got > previous.best
-        ? "A new best score (was " + previous.best + "/" + total + ")."
-        : "Best score: " + best.best + "/" + total + ".";
+        ? t("quiz.new_best", { best: previous.best, total: total })
+        : t("quiz.best_score", { best: best.best, total: total });
       $("[data-action=review-mistakes]", card).hidden = got === total;
       card.hidden = false;
       card.focus();
@@ -59,13 +59,13 @@
         option.disabled = true;
         var verdict = isCorrect(option) ? (chosen ? "correct" : "missed") : (chosen ? "wrong" : "");
         if (verdict) option.classList.add("is-" + verdict);
-        $("[data-verdict]", option).textContent = { correct: "Correct", missed: "Correct answer", wrong: "Your answer, wrong", "": "" }[verdict];
+        $("[data-verdict]", option).textContent = verdict ? t("quiz." + verdict) : "";
       });
       var check = $("[data-action=check]", question);
       if (check) check.hidden = true;
       results[question.id] = right;
       question.dataset.result = right ? "right" : "wrong";
-      $("[data-feedback]", question).textContent = right ? "Right!" : "Not quite: the correct answer is marked.";
+      $("[data-feedback]", question).textContent = t(right ? "quiz.right" : "quiz.not_quite");
       var answer = $("[data-answer]", question);
       answer.hidden = false;
       answer.open = true;
@@ -135,7 +135,7 @@
       else if (event.target.closest("[data-action=check]")) check(question);
     });
     $("[data-action=forget-best]", bar).addEventListener("click", function () {
-      if (!window.confirm("Forget your best score on this quiz?")) return;
+      if (!window.confirm(t("quiz.forget"))) return;
       delete store.data.quizzes[quizPath];
       store.save();
       paintScore();

@@ -5,7 +5,7 @@
 (function () {
   "use strict";
   studysite.feature("review", function (page) {
-    var $ = studysite.$, $$ = studysite.$$, show = studysite.show, plural = studysite.plural;
+    var $ = studysite.$, $$ = studysite.$$, show = studysite.show, t = studysite.t;
     var announce = studysite.announce, positions = studysite.positions;
     var overview = $("[data-review-overview]");
     if (!overview || !window.studysiteFsrs) return;
@@ -92,14 +92,15 @@
     /* ---- The overview. ---- */
     function paintOverview() {
       var r = compute(), settings = store.settings();
-      var text = plural(r.due.length, "card") + " due today" + (r.overdue ? " (" + r.overdue + " overdue)" : "") +
-        " · " + plural(r.newToday, "new card") + " to start" +
-        (r.freshCount > r.newToday ? " (" + r.freshCount + " not started; " + settings.newPerDay + " a day)" : "");
+      var text = t("review.due", { cards: t("plural.card", { count: r.due.length }) }) +
+        (r.overdue ? t("review.overdue", { count: r.overdue }) : "") +
+        t("review.to_start", { cards: t("plural.new_card", { count: r.newToday }) }) +
+        (r.freshCount > r.newToday ? t("review.not_started", { count: r.freshCount, per_day: settings.newPerDay }) : "");
       $("[data-today-text]").textContent = text;
-      $("[data-overall-progress]").textContent = r.known + " of " + plural(r.total, "question") + " known";
+      $("[data-overall-progress]").textContent = t("progress.overall", { known: r.known, count: r.total });
       var start = $("[data-action=start]");
       start.disabled = !(r.due.length + r.newToday);
-      start.textContent = r.due.length + r.newToday ? "Start review (" + (r.due.length + r.newToday) + ")" : "Nothing due: come back tomorrow";
+      start.textContent = r.due.length + r.newToday ? t("review.start", { count: r.due.length + r.newToday }) : t("review.nothing");
       $("[data-drill-form] [type=submit]").disabled = !r.topics.length;
 
       paintBreakdown(r);
@@ -108,18 +109,16 @@
       days.textContent = "";
       r.forecast.forEach(function (count, n) {
         var li = dayTemplate.content.firstElementChild.cloneNode(true);
-        $(".forecast__label", li).textContent = n === 0 ? "Tomorrow" : studysite.dayLabel(r.day + n + 1);
+        $(".forecast__label", li).textContent = n === 0 ? t("review.tomorrow") : studysite.dayLabel(r.day + n + 1);
         $(".forecast__fill", li).style.width = (100 * count / most) + "%";
-        $(".forecast__count", li).textContent = plural(count, "card");
+        $(".forecast__count", li).textContent = t("plural.card", { count: count });
         days.appendChild(li);
       });
 
       var orphans = Object.keys(store.data.cards).filter(function (key) { return !index.byKey[key]; }).length;
       var note = $("[data-orphans]");
       note.hidden = !orphans;
-      note.textContent = plural(orphans, "card") + " in your history " + (orphans === 1 ? "is" : "are") +
-        " no longer on this site. " + (orphans === 1 ? "Its history is" : "Their history is") +
-        " kept and exported, and counts again if the question comes back.";
+      note.textContent = t("review.orphans", { count: orphans });
       return r;
     }
 
@@ -141,7 +140,7 @@
         link.textContent = title;
         $("[data-col=due]", tr).textContent = String(row.due);
         $("[data-col=new]", tr).textContent = String(row.fresh);
-        $("[data-col=studied]", tr).textContent = row.studied + " of " + row.shown;
+        $("[data-col=studied]", tr).textContent = t("review.studied", { studied: row.studied, shown: row.shown });
         tr.classList.toggle("is-due", row.due > 0);
         fragment.appendChild(tr);
       }
@@ -151,7 +150,7 @@
         shown.forEach(function (row) { fill("#review-row-template", row.topic.title, row.topic.url, row); });
         if (shown.length < group.rows.length) {
           var more = $("#review-more-template").content.firstElementChild.cloneNode(true);
-          $("td", more).textContent = plural(group.rows.length - shown.length, "more topic") + " with nothing due";
+          $("td", more).textContent = t("review.more_topics", { topics: t("plural.topic", { count: group.rows.length - shown.length }) });
           fragment.appendChild(more);
         }
       });
@@ -192,7 +191,7 @@
       var any = filters.category || filters.topic || filters.tag || filters.difficulties.length;
       $("[data-action=clear-filters]").hidden = !any;
       var shown = index ? index.topics.reduce(function (n, t) { return n + t.questions.filter(matches).length; }, 0) : 0;
-      $("[data-filter-summary]").textContent = any ? plural(shown, "card") + " chosen" : "All cards";
+      $("[data-filter-summary]").textContent = any ? t("review.chosen", { count: shown }) : t("review.all");
     }
     function filtersChanged() { paintFilters(); writeUrl(); paintOverview(); }
     overview.addEventListener("change", function (event) {
@@ -221,7 +220,7 @@
         r.due.sort(function (a, b) {
           return a.due - b.due || a.question.topic.position - b.question.topic.position || a.question.number - b.question.number;
         });
-        startSession("Review", interleave(r.due.map(function (d) { return d.question; }).concat(r.fresh)));
+        startSession("review", interleave(r.due.map(function (d) { return d.question; }).concat(r.fresh)));
       }
     });
     $("[data-drill-form]").addEventListener("submit", function (event) {
@@ -229,7 +228,7 @@
       var size = Math.max(1, Math.min(1000, parseInt($("[data-drill-size]").value, 10) || 10));
       var chosen = [];
       index.topics.forEach(function (t) { t.questions.forEach(function (q) { if (matches(q)) chosen.push(q); }); });
-      startSession("Drill", shuffle(chosen).slice(0, size));
+      startSession("drill", shuffle(chosen).slice(0, size));
     });
 
     /* ---- Settings. ---- */
@@ -258,15 +257,15 @@
       else if (name === "shortcuts") store.setting(name, input.checked);
       paintSettings();
       paintOverview();
-      announce("Saved.");
+      announce(t("review.saved"));
     });
 
     /* ---- Sessions (session.js runs them). ---- */
     function shuffle(list) {
       var copy = list.slice();
       for (var i = copy.length - 1; i > 0; i--) {
-        var j = Math.floor(Math.random() * (i + 1)), t = copy[i];
-        copy[i] = copy[j]; copy[j] = t;
+        var j = Math.floor(Math.random() * (i + 1)), swap = copy[i];
+        copy[i] = copy[j]; copy[j] = swap;
       }
       return copy;
     }
@@ -284,7 +283,7 @@
       return out;
     }
     function startSession(kind, queue) {
-      if (!queue.length) { announce("No card to " + kind.toLowerCase() + "."); return; }
+      if (!queue.length) { announce(t(kind === "drill" ? "review.nothing_to_drill" : "review.nothing_to_review")); return; }
       inSession = true;
       document.dispatchEvent(new CustomEvent("studysite:session", { detail: { kind: kind, queue: queue } }));
     }
@@ -292,8 +291,8 @@
       inSession = false;
       var r = paintOverview();
       $("[data-summary-next]").textContent = r.due.length
-        ? plural(r.due.length, "card") + " of your choice " + (r.due.length === 1 ? "is" : "are") + " still due today."
-        : "Tomorrow: " + plural(r.forecast[0], "card") + " due.";
+        ? t("review.still_due", { count: r.due.length })
+        : t("review.tomorrow_due", { cards: t("plural.card", { count: r.forecast[0] }) });
     }, page.forPage);
     document.addEventListener("studysite:storechange", function () {
       if (index && !inSession) { paintSettings(); paintOverview(); }
@@ -312,8 +311,9 @@
       show(overview);
     }, function () {
       var note = $("[data-review-needs-script]");
-      note.textContent = "The list of questions (review-index.js) could not be loaded: rebuild the site, or open it from its folder.";
+      note.textContent = t("review.no_index");
       note.hidden = false;
+      note.removeAttribute("data-without-script");  // (said only without scripts, until now)
     });
   });
 })();

@@ -3,7 +3,7 @@
   "use strict";
   studysite.feature("search", function (page) {
     var $ = studysite.$, $$ = studysite.$$, show = studysite.show, positions = studysite.positions;
-    var plural = studysite.plural, keyHandlers = page.keys, forPage = page.forPage, body = page.body, rootUrl = page.rootUrl;
+    var t = studysite.t, keyHandlers = page.keys, forPage = page.forPage, body = page.body, rootUrl = page.rootUrl;
     var form = $("[data-search]");
     if (!form) return;
     var input = $("#search-input"), panel = $("[data-search-panel]"), status = $("#search-status");
@@ -98,7 +98,7 @@
                              fields: [fold(q[Q.question]), fold(q[Q.tags]),
                                       fold(p[P.title] + " " + category), fold(q[Q.text])] });
           });
-          return { title: p[P.title], topic: category + " · " + p[P.kind], url: p[P.url], difficulty: "", text: p[P.summary],
+          return { title: p[P.title], topic: category + " · " + t("kind." + p[P.kind] + ".label"), url: p[P.url], difficulty: "", text: p[P.summary],
                    fields: [fold(p[P.title]), fold(p[P.tags]), fold(category), fold(p[P.summary])] };
         }).concat(questions);
         return index;
@@ -137,18 +137,18 @@
         var words = snippet(hit.doc.text || "", hit.doc.fields[3], terms);
         if (words && excerpt) marked(excerpt, words, terms); else if (excerpt) excerpt.remove();
         if (hit.doc.difficulty) {
-          chip.textContent = hit.doc.difficulty.charAt(0).toUpperCase() + hit.doc.difficulty.slice(1);
+          chip.textContent = t("difficulty." + hit.doc.difficulty);
           chip.classList.add("chip--" + hit.doc.difficulty);
         } else {
           chip.remove();
         }
         list.appendChild(item);
       });
-      status.textContent = !hits.length ? "Nothing matches “" + query + "”."
-        : hits.length > limit ? "Showing " + limit + " of " + hits.length + " results."
-        : plural(hits.length, "result") + ".";
+      status.textContent = !hits.length ? t("search.nothing", { query: query })
+        : hits.length > limit ? t("search.some", { shown: limit, total: hits.length })
+        : t("search.all", { count: hits.length });
       if (!keepMore) more.hidden = hits.length <= limit;
-      more.textContent = "Show all " + hits.length + " results";
+      more.textContent = t("search.show_all", { count: hits.length });
     }
     // "Show all N results": the rest of the list, for a query that matches more than the first 20.
     var more = $("[data-search-more]");
@@ -165,9 +165,9 @@
       limit = LIMIT;
       if (!query) { panel.hidden = true; return; }
       panel.hidden = false;
-      if (!index) status.textContent = "Loading the search index…";
+      if (!index) status.textContent = t("search.loading");
       load().then(function () { if (input.value.trim() === query) render(query); },
-                  function () { status.textContent = "The search index could not be loaded."; });
+                  function () { status.textContent = t("search.failed"); });
     }
     input.addEventListener("focus", function () { load().catch(function () {}); if (input.value.trim()) update(); });
     input.addEventListener("input", update);

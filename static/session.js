@@ -4,7 +4,7 @@
 (function () {
   "use strict";
   studysite.feature("session", function (page) {
-    var $ = studysite.$, $$ = studysite.$$, plural = studysite.plural, announce = studysite.announce;
+    var $ = studysite.$, $$ = studysite.$$, t = studysite.t, announce = studysite.announce;
     var sessionEl = $("[data-session]"), summaryEl = $("[data-session-summary]");
     if (!sessionEl || !window.studysiteFsrs) return;
     var fsrs = window.studysiteFsrs, store = page.store, session = null;
@@ -37,7 +37,7 @@
       });
     }
     function startSession(kind, queue) {
-      if (!queue.length) { announce("No card to " + kind.toLowerCase() + "."); return; }
+      if (!queue.length) { announce(t(kind === "drill" ? "review.nothing_to_drill" : "review.nothing_to_review")); return; }
       session = { kind: kind, queue: queue, answered: 0, grades: { 1: 0, 2: 0, 3: 0, 4: 0 }, seen: {},
                   started: Date.now(), current: null, revealed: false, skipped: 0, unsaved: 0 };
       paintNote();
@@ -47,7 +47,7 @@
       $(".review-hero").hidden = true;
       summaryEl.hidden = true;
       sessionEl.hidden = false;
-      $("[data-session-title]").textContent = kind === "Drill" ? "Drill" : "Review";
+      $("[data-session-title]").textContent = t(kind === "drill" ? "session.drill" : "session.review");
       nextCard();
     }
     function paintSessionProgress() {
@@ -55,9 +55,9 @@
       var track = $("[data-session-progress]");
       track.setAttribute("aria-valuemax", String(total));
       track.setAttribute("aria-valuenow", String(done));
-      track.setAttribute("aria-valuetext", done + " of " + total + " answered");
+      track.setAttribute("aria-valuetext", t("session.answered", { done: done, total: total }));
       $("[data-session-fill]").style.width = (total ? 100 * done / total : 0) + "%";
-      $("[data-session-count]").textContent = "Card " + Math.min(done + 1, total) + " of " + total;
+      $("[data-session-count]").textContent = t("session.card", { number: Math.min(done + 1, total), total: total });
     }
     function nextCard() {
       if (!session.queue.length) { endSession(); return; }
@@ -90,7 +90,7 @@
       $("[data-card-number]").textContent = String(question.number);
       var topicLink = $("[data-card-topic]");
       topicLink.href = base + "#" + question.id;
-      topicLink.textContent = question.topic.title + " · question " + question.number;
+      topicLink.textContent = t("session.topic", { topic: question.topic.title, number: question.number });
       $$("[data-chip]", el).forEach(function (chip) { chip.hidden = chip.dataset.chip !== question.difficulty; });
       var heading = $("[data-card-question]");
       heading.innerHTML = card[1];
@@ -105,26 +105,24 @@
       paintWhen(question);
       $("[data-action=reveal]").focus({ preventScroll: true });
       sessionEl.scrollIntoView({ block: "start" });
-      announce("Card " + (session.answered + 1) + ": " + heading.textContent);
+      announce(t("session.announce", { number: session.answered + 1, question: heading.textContent }));
     }
     function paintWhen(question) {
       // What each grade would do: "Review again" brings the card back in this session.
       var state = store.state(question.key, question.difficulty), day = studysite.today();
       $$("[data-grade]").forEach(function (button) {
         var grade = Number(button.dataset.grade), when = $("[data-when]", button);
-        if (grade === 1) { when.textContent = "again now"; return; }
+        if (grade === 1) { when.textContent = t("session.again_now"); return; }
         var next = fsrs.review(state, grade, day, fsrs.PRIOR[question.difficulty]);
         var days = fsrs.interval(next.s, store.settings().retention);
-        when.textContent = days === 1 ? "tomorrow" : "in " + plural(days, "day");
+        when.textContent = days === 1 ? t("session.tomorrow") : t("session.in_days", { count: days });
       });
     }
     function paintNote() {
       // What went wrong in this session stays in view until it ends (and is said in the summary).
       var note = $("[data-card-error]"), parts = [];
-      if (session.skipped) parts.push(plural(session.skipped, "card") + " could not be loaded and " + (session.skipped === 1 ? "was" : "were") +
-                                      " skipped: reload the page if the site was just rebuilt.");
-      if (session.unsaved) parts.push("This browser could not save " + plural(session.unsaved, "answer") + " (its storage for this site " +
-                                      "is full or turned off): they last until the page closes.");
+      if (session.skipped) parts.push(t("session.skipped", { count: session.skipped }));
+      if (session.unsaved) parts.push(t("session.unsaved", { answers: t("plural.answer", { count: session.unsaved }) }));
       note.textContent = parts.join(" ");
       note.hidden = !parts.length;
     }
@@ -157,8 +155,9 @@
       var minutes = Math.max(1, Math.round((Date.now() - s.started) / 60000));
       var cards = Object.keys(s.seen).length;
       $("[data-summary-text]").textContent = s.answered
-        ? "You answered " + plural(cards, "card") + (s.answered > cards ? " (" + s.answered + " answers)" : "") + " in about " + plural(minutes, "minute") + "."
-        : "You ended the session before answering a card.";
+        ? t("session.done", { cards: t("plural.card", { count: cards }), answers: s.answered > cards ? t("session.answers", { count: s.answered }) : "",
+                               minutes: t("plural.minute", { count: minutes }) })
+        : t("session.ended");
       var problems = $("[data-card-error]").textContent;
       if (problems) $("[data-summary-text]").textContent += " " + problems;
       $$("[data-summary-count]").forEach(function (el) { el.textContent = String(s.grades[el.dataset.summaryCount]); });

@@ -3,7 +3,7 @@
   "use strict";
   studysite.feature("study", function (page) {
     var $ = studysite.$, $$ = studysite.$$, show = studysite.show, announce = studysite.announce;
-    var store = page.store, keyHandlers = page.keys, forPage = page.forPage, stickHeight = page.stickHeight, previous = page.previous, copyText = studysite.copyText, plural = studysite.plural, rootUrl = page.rootUrl, body = page.body;
+    var store = page.store, keyHandlers = page.keys, forPage = page.forPage, stickHeight = page.stickHeight, previous = page.previous, copyText = studysite.copyText, t = studysite.t, rootUrl = page.rootUrl, body = page.body;
     var bar = $("[data-study-bar]");
     if (!bar) return;
     var topicPath = bar.dataset.topic;
@@ -28,7 +28,7 @@
       $(".card__answer", card).hidden = state.study && !revealed;
       $("[data-marks]", card).hidden = state.study && !revealed;
       button.setAttribute("aria-expanded", String(!state.study || revealed));
-      button.textContent = revealed ? "Hide answer" : "Show answer";
+      button.textContent = t(revealed ? "study.hide" : "study.show");
       card.classList.toggle("is-revealed", !!revealed);
     }
     function isRevealed(card) { return !$(".card__answer", card).hidden; }
@@ -54,14 +54,14 @@
         if (s) {
           var days = s.due - studysite.today();
           due.textContent = studysite.dueText(days);
-          due.title = "Next review: " + studysite.dayLabel(s.due, { weekday: "long", day: "numeric", month: "long", year: "numeric" });
+          due.title = t("due.next", { day: studysite.dayLabel(s.due, { weekday: "long", day: "numeric", month: "long", year: "numeric" }) });
           due.classList.toggle("is-due", days <= 0);
         }
       }
     }
     function setMark(card, mark) {
       if (!store.review(key(card), mark === "known" ? 3 : 1, true)) {
-        announce("This browser could not save the answer: its storage for this site is full or turned off.");
+        announce(t("study.unsaved"));
       }
       paintMark(card);
       paintProgress();
@@ -79,10 +79,10 @@
       var review = cards.filter(toReview).length;
       var track = $("[data-progress-bar]", bar);
       track.setAttribute("aria-valuenow", String(known));
-      track.setAttribute("aria-valuetext", known + " of " + cards.length + " known");
+      track.setAttribute("aria-valuetext", t("study.known", { known: known, total: cards.length }));
       $("[data-progress-fill]", bar).style.width = (100 * known / cards.length) + "%";
-      $("[data-progress-text]", bar).textContent = known + " of " + cards.length + " known" +
-        (review ? " · " + review + " to review" : "");
+      // (how many are to review is the "Only cards to review (n)" button's: the text keeps its length)
+      $("[data-progress-text]", bar).textContent = t("study.known", { known: known, total: cards.length });
       $("[data-review-count]", bar).textContent = String(review);
     }
 
@@ -99,7 +99,7 @@
     function applyFilters() {
       cards.forEach(function (card) { item(card).hidden = !matches(card); });
       var shown = visibleCards().length;
-      $("[data-filter-count]", bar).textContent = shown + " of " + cards.length;
+      $("[data-filter-count]", bar).textContent = t("study.shown", { shown: shown, total: cards.length });
       $$("[data-filter-difficulty]", bar).forEach(function (b) {
         b.setAttribute("aria-pressed", String(state.difficulties.indexOf(b.dataset.filterDifficulty) !== -1));
       });
@@ -111,7 +111,7 @@
       $("[data-action=clear-filters]", bar).hidden = !filtered;
       $("[data-empty-note]").hidden = shown > 0;
       $("[data-empty-text]").textContent = state.onlyReview && !cards.some(toReview)
-        ? "No card is due or marked “Review again”." : "No question matches these filters.";
+        ? t("study.none_to_review") : t("study.none_match");
       paintButtons();
       writeUrl();
     }
@@ -202,7 +202,7 @@
       else if (action === "clear-filters") { state.difficulties = []; state.tags = []; state.onlyReview = false; applyFilters(); }
       else if (action === "shortcuts") $("#shortcuts-dialog").showModal();
       else if (action === "reset") {
-        if (!window.confirm("Forget every answer and the review schedule of this topic's cards?")) return;
+        if (!window.confirm(t("study.reset"))) return;
         store.forget(Object.keys(store.data.cards).filter(function (id) { return id.indexOf(topicPath + "#") === 0; }));
         cards.forEach(paintMark);
         paintProgress();
@@ -229,13 +229,13 @@
         var url = location.href.split("#")[0].split("?")[0] + "#" + card.id;
         copyText(url).then(function () {
           button.classList.add("is-copied");
-          button.title = "Link copied";
-          announce("Link copied");
+          button.title = t("study.copied");
+          announce(t("study.copied"));
         }, function () {
-          announce("Copying failed. The link is " + url);
+          announce(t("study.copy_failed", { url: url }));
         }).then(function () {
           setTimeout(function () {
-            button.title = "Copy link";
+            button.title = t("study.copy");
             button.classList.remove("is-copied");
           }, 1500);
         });
@@ -267,7 +267,7 @@
           var after = visibleCards()[visibleCards().indexOf(marked) + 1];
           setMark(marked, event.key === "g" ? "known" : "review");
           var now = markOf(marked);
-          announce(now === "known" ? "Marked: got it" : now ? "Marked: review again" : "Mark removed");
+          announce(t(now === "known" ? "study.marked_known" : now ? "study.marked_again" : "study.unmarked"));
           if (item(marked).hidden || now) focusCard(after || currentCard());
           return true;
       }

@@ -9,9 +9,9 @@
     var media = window.matchMedia("(prefers-color-scheme: dark)");
     function current() { return document.documentElement.dataset.theme || (media.matches ? "dark" : "light"); }
     function label() {
-      var next = current() === "dark" ? "light" : "dark";
-      button.setAttribute("aria-label", "Switch to " + next + " theme");
-      button.title = "Switch to " + next + " theme";
+      var text = studysite.t(current() === "dark" ? "theme.to_light" : "theme.to_dark");
+      button.setAttribute("aria-label", text);
+      button.title = text;
     }
     button.addEventListener("click", function () {
       var next = current() === "dark" ? "light" : "dark";

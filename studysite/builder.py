@@ -147,6 +147,7 @@ class Builder:
         from .config import load_config
         from .errors import ContentError
         from .project import read_static
+        from .strings import load_catalogues
 
         own_templates = self.project.root / "templates"
         if own_templates in self.project.templates:  # the same link rules as content: nothing from outside
@@ -161,12 +162,31 @@ class Builder:
                                for path in sorted(public.keys() & assets.keys())])
         assets = {**assets, **public}
         pages, errors = self._parse(discovery, config, inputs)
+        strings = load_catalogues(self.project.templates, config, self.project.config_file, errors)
         site = self._assemble(config, discovery, pages, assets, errors)  # raises BuildFailed with every error
+        site = replace(site, strings=strings, warnings=(*site.warnings, *self._missing_catalogues(site, strings)))
         if config.feed and not any(page.date and page.questions for page in site.pages):
             site = replace(site, warnings=(*site.warnings, ContentError(
                 relative_to_cwd(self.project.config_file), None, "the feed is empty: no page with questions has a date",
                 "add date: YYYY-MM-DD to the front matter of the pages the feed should list")))
         return site, static_files, self._render_key(config, static_files)
+
+    def _missing_catalogues(self, site: Site, strings) -> list:
+        """A warning for each language that has no catalogue of the interface's words (they are English then)."""
+        from .errors import ContentError
+
+        warnings, seen = [], set()
+        places = [(site.config.language, relative_to_cwd(self.project.config_file))]
+        places += [(page.language, relative_to_cwd(page.source_path)) for page in site.pages if page.language]
+        for language, where in places:
+            if language.lower() in seen or strings.catalogue_tag(language) or language.split("-")[0].lower() == "en":
+                continue
+            seen.add(language.lower())
+            warnings.append(ContentError(where, None, f"no catalogue of the interface's words for language '{language}': "
+                                         "its pages' buttons and labels are in English",
+                                         f"add templates/strings/{language}.yml, a translated copy of the theme's "
+                                         "strings/en.yml (docs/languages.md)"))
+        return warnings
 
     def _parse(self, discovery: Discovery, config: SiteConfig,
                inputs: dict[str, tuple[int, int, int]] | None) -> tuple[list[Page], list[ContentError]]:

@@ -65,6 +65,22 @@ def _convert_feed(field: Field) -> int:
                       f"for example feed: true (the newest {FEED_DEFAULT} questions) or feed: 20")
 
 
+def _convert_strings(field: Field) -> tuple:
+    """strings: texts of the interface for the site's language, by name (checked with the catalogues: strings.py)."""
+    if field.value is None:
+        return ()
+    if not isinstance(field.value, dict):
+        raise field.error("'strings' must be a mapping of text names to texts",
+                          "for example strings: {kind.interview.label: Revision questions} (the names are in the "
+                          "theme's templates/strings/en.yml)")
+    return _frozen(field.value)
+
+
+def _frozen(mapping: dict) -> tuple:
+    """A mapping as nested (key, value) pairs: settings are frozen, and hashed into every page's fingerprint."""
+    return tuple((str(key), _frozen(value) if isinstance(value, dict) else value) for key, value in mapping.items())
+
+
 SITE_FIELDS: dict[str, Callable[[Field], Any]] = {
     "title": convert_title,
     "description": as_text,
@@ -75,6 +91,7 @@ SITE_FIELDS: dict[str, Callable[[Field], Any]] = {
     "difficulty": convert_difficulty,
     "downloads": _convert_downloads,
     "feed": _convert_feed,
+    "strings": _convert_strings,
 }
 # Files of the site's own static/ folder that every page links, after the theme's own; and the picture
 # link previews show (og:image), which needs site_url.

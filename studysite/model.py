@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, fields, replace
 from functools import cached_property, lru_cache
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
 
 class Difficulty(str, Enum):
@@ -369,6 +370,7 @@ class SiteConfig:
     social_image: str = ""  # a picture under static/ for link previews (og:image), with site_url
     feed: int = 0  # how many of the newest questions feed.xml lists (0: no feed), with site_url
     downloads: tuple[str, ...] = ()  # export formats published with the site: apkg, csv, json (docs/exports.md)
+    strings: tuple = ()  # the site's own texts of the interface, as (name, text) pairs (strings.py)
 
 
 @dataclass(frozen=True)
@@ -381,6 +383,9 @@ class Site:
     assets: tuple[tuple[str, Path], ...] = ()  # (output path, source file) of files beside the content
     warnings: tuple = ()  # ContentErrors that do not stop a build (check --strict makes them errors)
     links_fingerprint: str = ""  # of the pages and files links can point at (their rewriting depends on it)
+    # The interface's words (strings.Catalogues). Not part of any digest: the render key covers the
+    # catalogues (template files) and the settings.
+    strings: Any = None
 
     @cached_property
     def digest(self) -> str:

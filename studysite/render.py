@@ -22,6 +22,9 @@ from .markup import html_to_text
 from .model import Card, Category, Difficulty, Kind, Page, Question, Site, Subject, Tag, slugify, text_direction
 from .theme import STATIC_PREFIX, learners_guide, template_folders, theme_loader
 SEARCH_INDEX = "search-index.js"
+# The theme's scripts, one per feature, core first: every page loads them (docs/theming.md: "Scripts").
+FEATURE_SCRIPTS = ("core.js", "fsrs.js", "theme.js", "search.js", "code.js", "checklist.js", "progress.js", "print.js",
+                   "quiz.js", "study.js", "review.js", "session.js")
 REVIEW_INDEX = "review-index.js"
 # Long answers are cut in the index: enough text to find them, a bounded download.
 SEARCH_TEXT_LIMIT = 1000
@@ -37,7 +40,8 @@ def make_environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.globals.update(difficulties=list(Difficulty), kinds={kind.value: kind for kind in Kind}, studysite_version=__version__)
+    env.globals.update(difficulties=list(Difficulty), kinds={kind.value: kind for kind in Kind}, studysite_version=__version__,
+                       feature_scripts=list(FEATURE_SCRIPTS))
     env.filters["slugify"] = slugify
     env.filters["count_of"] = count_of
     env.globals["review_index"] = review_index
@@ -45,7 +49,19 @@ def make_environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
     env.filters["web_address"] = web_address
     env.filters["plain_text"] = html_to_text
     env.filters["xml"] = xml_text
+    env.filters["upper_first"] = upper_first
     return env
+
+
+def upper_first(text: Any) -> Any:
+    """The first letter in upper case, as a sentence starts (markup keeps its tags: the first letter of its text)."""
+    value = str(text)
+    match = re.search(r"(?:^|>)([^<\s])", value)
+    if match is None or not match.group(1).islower():
+        return text
+    at = match.start(1)
+    raised = value[:at] + value[at].upper() + value[at + 1:]
+    return type(text)(raised) if hasattr(text, "__html__") else raised
 
 
 def web_address(path: str, site_url: str) -> str:
@@ -64,9 +80,16 @@ def xml_text(value: Any) -> str:
     return html.escape(_NOT_XML.sub("", str(value)), quote=True)
 
 
-def count_of(count: int, noun: str) -> str:
-    """'1 question', '2 questions': the count_of filter, `{{ n | count_of('question') }}`."""
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+@jinja2.pass_context
+def count_of(context: Any, count: int, noun: str) -> str:
+    """'1 question', '2 questions' in the page's language: the count_of filter, `{{ n | count_of('question') }}`
+    (the text count.<noun> of the catalogue; a noun it lacks in English, with an s)."""
+    key = "count." + noun.replace(" ", "_")
+    t = context.get("t")
+    try:
+        return t(key, count=count)
+    except (KeyError, TypeError):
+        return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def relative_url(from_path: str, to_path: str) -> str:
@@ -97,7 +120,7 @@ def search_entry(page: Page) -> bytes:
     questions = [dict(question=html_to_text(q.title_html), url=f"{page.output_path}#{q.id}",
                       difficulty=q.difficulty.value, tags=" ".join(q.tags or page.tags),
                       text=_question_text(q)[:SEARCH_TEXT_LIMIT]) for q in page.questions]
-    entry = dict(title=page.title, category=page.category, url=page.output_path, kind=page.kind.label,
+    entry = dict(title=page.title, category=page.category, url=page.output_path, kind=page.kind.value,
                  tags=" ".join(page.tags), summary=page.summary,
                  questions=[[q[name] for name in SEARCH_QUESTION_FIELDS] for q in questions])
     return json.dumps([entry[name] for name in SEARCH_PAGE_FIELDS], ensure_ascii=False,
@@ -208,12 +231,13 @@ def plan_outputs(site: Site) -> list[PlannedOutput]:
     listing = site.listing
     headers = site.view(site.category_headers)
     guide_title, guide_html = learners_guide()
+    words = site.strings.for_language(site.config.language)  # (the site's own pages' titles)
     plan = [
         _planned("index.html", "home.html", {"site": listing, "kind": "home", "title": site.config.title}),
-        _planned("404.html", "404.html", {"site": listing, "kind": "not-found", "title": "Page not found"}),
-        _planned("checklist.html", "checklist.html", {"site": listing, "kind": "checklist", "title": "Review checklist"}),
-        _planned("tags/index.html", "tags.html", {"site": listing, "kind": "tags", "title": "Tags"}),
-        _planned("review.html", "review.html", {"site": listing, "kind": "review", "title": "Review"}),
+        _planned("404.html", "404.html", {"site": listing, "kind": "not-found", "title": words.text("not_found.title")}),
+        _planned("checklist.html", "checklist.html", {"site": listing, "kind": "checklist", "title": words.text("checklist.title")}),
+        _planned("tags/index.html", "tags.html", {"site": listing, "kind": "tags", "title": words.text("site.tags")}),
+        _planned("review.html", "review.html", {"site": listing, "kind": "review", "title": words.text("review.title")}),
         _planned("studying.html", "guide.html", {"site": headers, "kind": "guide", "title": guide_title, "guide_html": guide_html}),
         _planned(REVIEW_INDEX, "review-index.js", {"site": listing, "kind": "review-index", "title": "Review"}),
     ]
@@ -236,14 +260,14 @@ def plan_outputs(site: Site) -> list[PlannedOutput]:
                                      {"site": headers, "kind": "cards", "title": page.title, "page": page}))
     for tag in listing.tags:
         plan.append(_planned(tag.output_path, "tag.html",
-                             {"site": headers, "kind": "tag", "title": f"Tag: {tag.name}", "tag": tag}))
+                             {"site": headers, "kind": "tag", "title": words.text("tags.title", tag=tag.name), "tag": tag}))
     if site.config.site_url:  # (search engines need the site's own address: without one, none of this)
         pages = [item.path for item in plan if item.path.endswith(".html") and item.path not in UNLISTED_PAGES]
         plan.append(_planned("sitemap.xml", "sitemap.xml", {"site": headers, "kind": "sitemap", "title": "", "pages": pages}))
         if "robots.txt" not in {path for path, _ in site.assets}:  # (a robots.txt in public/ is the site's own)
             plan.append(_planned("robots.txt", "robots.txt", {"site": headers, "kind": "robots", "title": ""}))
         if site.config.feed:
-            plan.append(_planned(FEED, "feed.xml", {"site": headers, "kind": "feed", "title": "New questions",
+            plan.append(_planned(FEED, "feed.xml", {"site": headers, "kind": "feed", "title": words.text("site.feed_title", site=site.config.title),
                                                     "entries": feed_entries(site)}))
     return plan
 
@@ -286,6 +310,8 @@ class TemplateContext:
     inline_css: str  # the theme's stylesheet and extra_css, for pages that must stand alone
     language: str  # the page's lang: its own `language:`, else the site's
     direction: str  # the page's dir: "rtl" for languages written right to left, else "ltr"
+    t: Callable[..., Any]  # t(name, **values): the page's words in its language (strings.py, templates/strings/)
+    script_strings: dict[str, Any]  # the words the page's scripts say, which base.html hands them
     # The page's own subject, where it has one:
     page: Page = _ABSENT
     category: Category = _ABSENT
@@ -311,8 +337,10 @@ def template_context(site: Site, item: PlannedOutput, versions: dict[str, str], 
 
     page = item.context.get("page")
     language = (page.language if page is not None and page is not _ABSENT else "") or site.config.language
+    words = site.strings.for_language(language)
     return TemplateContext(
         output_path=item.path, url=url, asset=asset, language=language, direction=text_direction(language),
+        t=words.markup, script_strings=words.for_scripts,
         tag_url=lambda name: url(f"tags/{slugify(name) or 'tag'}.html"),
         search_index_url=url(SEARCH_INDEX), root=url("index.html").removesuffix("index.html") or "./",
         inline_css=stylesheet, **{"site": site, **item.context})

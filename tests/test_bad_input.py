@@ -151,8 +151,8 @@ def test_check_finds_broken_internal_links_and_anchors(make_site, capsys):
     sh.copytree(REPO / "templates", root / "templates")
     sh.copytree(REPO / "static", root / "static")
     footer = root / "templates/base.html"
-    footer.write_text(footer.read_text().replace("Built with studysite",
-                                                 'Built with studysite <a href="{{ url(\'nn/gradients.html#q-nope\') }}">x</a>'
+    footer.write_text(footer.read_text().replace("{{ t('site.built_with') }}",
+                                                 '{{ t(\'site.built_with\') }} <a href="{{ url(\'nn/gradients.html#q-nope\') }}">x</a>'
                                                  ' <a href="/index.html">root</a>'))
     assert run_cli(root, "check") == 1
     err = capsys.readouterr().err

@@ -335,10 +335,10 @@ def test_an_internal_error_names_the_file_being_processed(make_site, monkeypatch
 
 
 def test_an_internal_error_while_rendering_names_the_page(make_site, monkeypatch, capsys):
-    from studysite import markup, render
+    from studysite import markup, strings
 
-    # A bug in studysite's own code that a template calls (here: a filter that meets None).
-    monkeypatch.setattr(render, "count_of", lambda count, noun: markup.html_to_text(None))
+    # A bug in studysite's own code that a template calls (here: t() meets None).
+    monkeypatch.setattr(strings.Catalogue, "markup", lambda self, key, **values: markup.html_to_text(None))
     root = make_site()
     assert run_cli(root, "build") == 1
     assert "internal error: TypeError: expected string or bytes-like object, got 'NoneType' (while processing " \

@@ -8,7 +8,7 @@ from studysite.config import load_config
 from studysite.errors import BuildFailed, ContentError
 from studysite.model import SiteConfig
 
-SITE_KEYS = "title, description, site_url, repo_url, language, raw_html, difficulty, downloads, feed, extra_css, extra_js, social_image"
+SITE_KEYS = "title, description, site_url, repo_url, language, raw_html, difficulty, downloads, feed, strings, extra_css, extra_js, social_image"
 
 
 @pytest.fixture

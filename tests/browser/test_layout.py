@@ -1,0 +1,243 @@
+"""Phone-first pages and a still first paint (issue 17): on a 390 x 844 phone the first question is on
+the first screen, the header keeps search and the theme toggle in view, and no page moves when its
+scripts draw their controls or the learner's saved progress (checked with the scripts held back until
+after the first paint, where a fast machine would otherwise hide the shift)."""
+
+from __future__ import annotations
+
+import functools
+import re
+import shutil
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import SUB_PATH, _QuietHandler, serve_folder
+
+TOPIC = "neural-networks/vanishing-gradients.html"
+QUIZ = "neural-networks/vanishing-gradients-mcq.html"
+PAGES = ["index.html", "neural-networks/index.html", TOPIC, QUIZ, "neural-networks/vanishing-gradients-tutorial.html",
+         "checklist.html", "tags/index.html", "tags/resnet.html", "review.html", "studying.html", "404.html"]
+PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture(scope="module")
+def phone(browser):
+    context = browser.new_context(**PHONE)
+    yield context
+    context.close()
+
+
+def first_card_top(page) -> float:
+    return page.evaluate("document.querySelector('.cards article').getBoundingClientRect().top")
+
+
+@pytest.mark.parametrize("path", [TOPIC, QUIZ])
+@pytest.mark.parametrize("screen", ["phone", "desktop"])
+def test_the_first_question_is_on_the_first_screen(browser, base_url, path, screen):
+    context = browser.new_context(**(PHONE if screen == "phone" else DESKTOP))
+    page = context.new_page()
+    page.goto(base_url + path)
+    page.wait_for_load_state("load")
+    height = page.viewport_size["height"]
+    top = first_card_top(page)
+    # Its number and the start of its question show, not just the top border.
+    title = page.locator(".cards article .card__question").first.bounding_box()
+    assert top < height - 60 and title["y"] + 20 < height, (top, title)
+    context.close()
+
+
+def test_the_phone_header_keeps_search_and_the_theme_toggle_in_view(phone, base_url):
+    page = phone.new_page()
+    page.goto(base_url + TOPIC)
+    page.wait_for_load_state("load")
+    header = page.locator(".site-header").bounding_box()
+    assert header["height"] < 110, header  # two compact rows: the site's name and links, then search
+    page.mouse.wheel(0, 2500)
+    page.wait_for_function("scrollY > 2000")
+    search, toggle = page.locator("#search-input").bounding_box(), page.locator("[data-theme-toggle]").bounding_box()
+    assert 0 <= search["y"] < 20 and 0 <= toggle["y"] < 20, (search, toggle)
+    assert page.locator(".site-nav").bounding_box()["y"] < 0  # the top row has scrolled away
+    # A linked question lands below the header, not under it.
+    page.goto(base_url + TOPIC + "#" + page.locator(".cards article").nth(5).get_attribute("id"))
+    page.wait_for_timeout(300)
+    card = page.locator(".cards article").nth(5).bounding_box()
+    assert card["y"] >= page.locator(".site-header").bounding_box()["y"] + page.locator(".site-header").bounding_box()["height"] - 1
+    page.close()
+
+
+def test_a_phone_has_the_related_pages_and_the_category_in_one_row_each(phone, base_url):
+    page = phone.new_page()
+    page.goto(base_url + TOPIC)
+    expect(page.locator(".breadcrumb")).to_be_hidden()
+    assert page.locator(".related__text").bounding_box()["width"] <= 1  # read out, not drawn
+    badges = page.get_by_role("list", name="Pages on Vanishing & Exploding Gradients").get_by_role("link")
+    expect(badges).to_have_text(["Tutorial", "Quiz", "Q&A"])
+    expect(badges.nth(2)).to_have_attribute("aria-current", "page")
+    category = page.locator(".eyebrow").get_by_role("link", name="Neural Networks")
+    expect(category).to_be_visible()
+    boxes = [page.locator(".eyebrow > :visible").nth(i).bounding_box() for i in range(page.locator(".eyebrow > :visible").count())]
+    assert len({round(box["y"] + box["height"] / 2) for box in boxes}) == 1, boxes  # one line
+    category.click()
+    expect(page).to_have_url(base_url + "neural-networks/index.html")
+    page.close()
+
+
+def test_a_desktop_keeps_the_breadcrumb_and_the_related_sentence(page, base_url):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(base_url + TOPIC)
+    expect(page.locator(".breadcrumb")).to_be_visible()
+    expect(page.locator(".related__text")).to_contain_text("prepare interviews through")
+    expect(page.locator(".related__pages")).to_be_hidden()
+    expect(page.locator(".intro__text")).to_be_visible()
+    expect(page.locator("[data-action=more-intro]")).to_be_hidden()
+
+
+def test_a_long_introduction_folds_on_a_phone_and_unfolds(phone, base_url):
+    page = phone.new_page()
+    page.goto(base_url + TOPIC)
+    page.wait_for_load_state("load")
+    text = page.locator(".intro__text")
+    folded = text.bounding_box()["height"]
+    more = page.get_by_role("button", name="Read more")
+    expect(more).to_have_attribute("aria-expanded", "false")
+    more.click()
+    unfolded = text.bounding_box()["height"]
+    assert unfolded > folded + 20, (folded, unfolded)
+    less = page.get_by_role("button", name="Show less")
+    expect(less).to_have_attribute("aria-expanded", "true")
+    # Unfolded, the button sits below the text instead of over its last line.
+    assert less.bounding_box()["y"] >= text.bounding_box()["y"] + unfolded - 1
+    page.close()
+
+
+def test_a_short_introduction_has_no_fold(phone, base_url):
+    page = phone.new_page()
+    page.goto(base_url + TOPIC)
+    page.wait_for_load_state("load")
+    # The same page with a one-line introduction, wired again as after a rebuild.
+    page.evaluate("""() => {
+      const box = document.querySelector('[data-intro]');
+      box.classList.add('is-clamped');
+      box.querySelector('.intro__text').innerHTML = '<p>One short line.</p>';
+      box.querySelector('[data-action=more-intro]').hidden = false;
+      document.dispatchEvent(new CustomEvent('studysite:swap', {detail: {previous: document.body}}));
+    }""")
+    expect(page.locator("[data-action=more-intro]")).to_be_hidden()
+    assert page.locator("[data-intro]").get_attribute("class") == "intro"
+    page.close()
+
+
+def test_without_scripts_nothing_that_needs_one_is_drawn(browser, base_url):
+    context = browser.new_context(java_script_enabled=False, **PHONE)
+    page = context.new_page()
+    page.goto(base_url + TOPIC)
+    for selector in ("[data-search]", "[data-theme-toggle]", "[data-study-bar]", "[data-marks]", "[data-action=more-intro]"):
+        expect(page.locator(selector).first).to_be_hidden()
+    expect(page.locator(".intro__text")).to_contain_text("Backpropagation multiplies")
+    assert page.locator(".intro__text").bounding_box()["height"] > 60  # not folded: nothing could unfold it
+    page.goto(base_url + "review.html")
+    expect(page.locator("[data-review-needs-script]")).to_be_visible()
+    context.close()
+
+
+# ---- No layout shift ----
+
+class _SlowScripts(_QuietHandler):
+    """Holds every script back, so the first paint comes before any of them runs."""
+
+    def do_GET(self):
+        if self.path.split("?")[0].endswith(".js"):
+            time.sleep(0.4)
+        return super().do_GET()
+
+
+@pytest.fixture(scope="module")
+def slow_site(example_site, tmp_path_factory):
+    root = tmp_path_factory.mktemp("slow")
+    shutil.copytree(example_site, root / SUB_PATH.strip("/"))
+    from http.server import ThreadingHTTPServer
+    import threading
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_SlowScripts, directory=str(root)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}{SUB_PATH}"
+    server.shutdown()
+
+
+SHIFTS = """() => new Promise(done => {
+  const shifts = [];
+  new PerformanceObserver(list => {
+    for (const entry of list.getEntries()) if (!entry.hadRecentInput) shifts.push([entry.value,
+      entry.sources.map(s => s.node ? (s.node.className || s.node.nodeName) + '' : '?').join(', ')]);
+  }).observe({type: 'layout-shift', buffered: true});
+  // Long enough for every script, the review index and the learner's data to be drawn.
+  setTimeout(() => done(shifts), 1500);
+})"""
+
+
+def save_some_progress(page, base):
+    page.goto(base + TOPIC)
+    marks = page.locator("[data-action=known]")
+    for i in range(3):
+        marks.nth(i).click()
+    page.locator("[data-action=review]").nth(4).click()
+    page.goto(base + "checklist.html")
+    boxes = page.locator(".check__box")
+    boxes.nth(0).check()
+    boxes.nth(1).check()
+    page.goto(base + QUIZ)
+    page.locator("[data-option]").first.click()
+    expect(page.locator("[data-quiz-score]")).to_contain_text("1 answered")
+
+
+@pytest.mark.parametrize("saved", [False, True], ids=["first-visit", "saved-progress"])
+@pytest.mark.parametrize("screen", ["phone", "desktop"])
+def test_no_page_moves_while_its_scripts_and_saved_progress_are_drawn(browser, slow_site, screen, saved):
+    context = browser.new_context(**(PHONE if screen == "phone" else DESKTOP))
+    page = context.new_page()
+    if saved:
+        save_some_progress(page, slow_site)
+    moved = {}
+    for path in PAGES:
+        page.goto(slow_site + path)
+        shifts = page.evaluate(SHIFTS)
+        if sum(value for value, _ in shifts) > 0.0005:
+            moved[path] = shifts
+    context.close()
+    assert moved == {}
+
+
+def test_the_404_page_has_working_search_and_theme_toggle(page, base_url):
+    """GitHub Pages serves 404.html at any missing address: its scripts come from the root it finds."""
+    html = page.request.get(base_url + "404.html").text()
+    page.route("**/gone/deeper/page.html", lambda route: route.fulfill(status=404, body=html, content_type="text/html"))
+    page.goto(base_url + "gone/deeper/page.html")
+    page.wait_for_function("document.querySelector('[data-theme-toggle]').title")  # (theme.js has wired it)
+    page.locator("#search-input").fill("vanishing")
+    result = page.locator(".search-result").first
+    expect(result).to_be_visible()
+    result.click()
+    expect(page).to_have_url(re.compile(re.escape(base_url) + r"neural-networks/vanishing-gradients[\w-]*\.html"))  # from the root
+    page.go_back()
+    toggle = page.locator("[data-theme-toggle]")
+    before = page.evaluate("document.documentElement.dataset.theme || ''")
+    toggle.click()
+    assert page.evaluate("document.documentElement.dataset.theme") not in ("", before)
+
+
+def test_a_404_page_that_finds_no_root_shows_no_dead_controls(page, base_url, tmp_path):
+    """Served where the site's files are not (no stylesheet in any folder above it): search and the
+    theme toggle stay out instead of showing controls that do nothing."""
+    html = page.request.get(base_url + "404.html").text()
+    (tmp_path / "empty").mkdir()
+    server, origin = serve_folder(tmp_path / "empty")
+    try:
+        page.route("**/somewhere/page.html", lambda route: route.fulfill(status=404, body=html, content_type="text/html"))
+        page.goto(origin + "/somewhere/page.html")
+        page.wait_for_function("!document.documentElement.classList.contains('js')")
+        expect(page.locator("[data-search]")).to_be_hidden()
+        expect(page.locator("[data-theme-toggle]")).to_be_hidden()
+    finally:
+        server.shutdown()
