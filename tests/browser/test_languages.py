@@ -36,13 +36,25 @@ def build_in(tmp_path_factory, language: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def german(tmp_path_factory):
-    return build_in(tmp_path_factory, "de")
+def sites(tmp_path_factory):
+    """The fixture site in a language, built on first use: sites("de") -> its base URL."""
+    built = {}
+
+    def site(language: str) -> str:
+        if language not in built:
+            built[language] = build_in(tmp_path_factory, language)
+        return built[language]
+    return site
 
 
 @pytest.fixture(scope="module")
-def arabic(tmp_path_factory):
-    return build_in(tmp_path_factory, "ar")
+def german(sites):
+    return sites("de")
+
+
+@pytest.fixture(scope="module")
+def arabic(sites):
+    return sites("ar")
 
 
 @pytest.mark.parametrize("language", ["en", "de", "es", "fr", "zh-Hans", "ar", "ru"])
@@ -135,3 +147,23 @@ def test_axe_finds_nothing_in_arabic(page: Page, arabic, scheme):
         if found_here := violations(page):
             found[path] = found_here
     assert found == {}
+
+
+@pytest.mark.parametrize("language", ["de", "es", "fr", "zh-Hans", "ar"])
+def test_a_phone_page_holds_each_languages_longer_words(browser, sites, language):
+    """The header keeps two rows, its links on one line (they scroll sideways rather than wrap), and no
+    page is wider than the phone, however long the language's words."""
+    base = sites(language)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    for path in PAGES:
+        page.goto(base + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+        assert page.locator(".site-header").bounding_box()["height"] < 110, path
+        links = page.locator(".site-nav a").all()
+        assert len({round(link.bounding_box()["y"]) for link in links}) == 1, path
+        lines = page.evaluate("""() => [...document.querySelectorAll('.site-nav a')].map(a => {
+          const range = document.createRange(); range.selectNodeContents(a);
+          return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size; })""")
+        assert lines == [1] * len(links), (path, lines)  # one line each
+    context.close()
