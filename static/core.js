@@ -361,7 +361,8 @@
   window.studysite = {
     feature: function (name, wire) { features.push({ name: name, wire: wire }); },
     $: $, $$: $$, show: show, t: t, announce: announce,
-    plural: function (n, word) { return n + " " + word + (n === 1 ? "" : "s"); },  // (English only: for older extra_js) positions: positions, copyText: copyText, isTyping: isTyping,
+    positions: positions, copyText: copyText, isTyping: isTyping,
+    plural: function (n, word) { return n + " " + word + (n === 1 ? "" : "s"); },  // (English only: for older extra_js)
     loadScript: loadScript, announceShortcuts: announceShortcuts, today: today, dayLabel: dayLabel, dueText: dueText, normalize: normalize, merge: merge
   };
   // A page's long introduction starts folded on a phone (style.css); a short one is simply shown.
