@@ -382,7 +382,13 @@
       button.textContent = t(folded ? "intro.more" : "intro.less");
     });
     if (phone.addEventListener) phone.addEventListener("change", fit, page.forPage);
-    fit();
+    if (window.ResizeObserver) {  // (after layout, as stickHeight measures)
+      var observer = new ResizeObserver(function () { fit(); });
+      observer.observe(text);
+      page.signal.addEventListener("abort", function () { observer.disconnect(); });
+    } else {
+      fit();
+    }
   });
 
   // Deferred scripts all run before DOMContentLoaded: by then every feature has registered.
