@@ -9,7 +9,7 @@ removes every package of the prefix that it was not asked for, so installing the
 vnu-jar that .ci/run put there (and .ci/run would then remove Lighthouse). node_modules/ is git-ignored.
 
 Builds the repository's own example site (content/ and site.yml, which has `downloads:`) into a
-temporary folder with this checkout's studysite and theme, serves it with Python's http.server in a
+temporary folder with this checkout's studysite and theme, serves it with Python's http.server (gzipped and cached as GitHub Pages serves it) in a
 thread under a sub-path (/studysite-demo/, as on GitHub Pages), and runs the Lighthouse CLI on Debian's
 Chromium (CHROME_PATH, default /usr/bin/chromium) once per page x preset x scheme (x --runs; with
 several runs the one with the median performance score is reported, as Lighthouse advises).
@@ -133,14 +133,38 @@ def build_site(work: Path) -> Path:
     return project / "_site"
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
+class _PagesLikeHandler(SimpleHTTPRequestHandler):
+    """Serves text as GitHub Pages does: gzipped when the browser asks, cached for 10 minutes. (Plain
+    http.server sends every page and script uncompressed, which no published site does, and Lighthouse's
+    simulated slow 4G would count those bytes against first paint.)"""
+
+    COMPRESSED = (".html", ".css", ".js", ".json", ".xml", ".svg", ".txt", ".csv")
+
     def log_message(self, *args):
         pass
 
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if "gzip" not in self.headers.get("Accept-Encoding", "") or path.suffix not in self.COMPRESSED or not path.is_file():
+            return super().send_head()
+        import gzip
+        import io
+
+        body = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "max-age=600")
+        self.end_headers()
+        return io.BytesIO(body)
+
 
 def serve_folder(folder: Path):
-    """Serve `folder` on 127.0.0.1 on a free port in a thread; returns (server, base URL)."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
+    """Serve `folder` on 127.0.0.1 on a free port in a thread, as GitHub Pages would; returns (server, base URL)."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_PagesLikeHandler, directory=str(folder)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}"
 
@@ -500,7 +524,7 @@ def write_results(args, started_at: datetime, code: str, env_line: str, load: st
 Measured {started_at.strftime('%Y-%m-%d %H:%M')} on {machine()}, studysite {code}:
 {env_line}; load average {load} (before / after).
 The example site (`content/`, `site.yml` with `downloads:`) built by this checkout, served by Python's
-http.server under `{SUB_PATH}`; {runs} Lighthouse run(s) ({args.runs} per row{', the median performance score shown, its range in brackets' if args.runs > 1 else ''}).
+http.server, gzipped and cached as GitHub Pages serves it, under `{SUB_PATH}`; {runs} Lighthouse run(s) ({args.runs} per row{', the median performance score shown, its range in brackets' if args.runs > 1 else ''}).
 `desktop` is `--preset=desktop`, `mobile` Lighthouse's default (simulated slow 4G, 4x CPU slowdown);
 `dark` runs Chromium with `--blink-settings=preferredColorScheme=0`, checked to give
 `prefers-color-scheme: dark`. "Under 100 because" lists the audits with a weight in that score that
