@@ -50,7 +50,12 @@
     // Cards scroll into view below a sticky bar: CSS reads its height from --sticky-height.
     function measure() {
       var sticky = getComputedStyle(bar).position === "sticky";
-      document.documentElement.style.setProperty("--sticky-height", sticky ? bar.offsetHeight + "px" : "0px");
+      var height = sticky ? bar.offsetHeight + "px" : "0px";
+      // Set on the card lists only, and only when it changed: on <html> it restyled the whole page a second
+      // time in the same task (a long task on a slow phone, measured by Lighthouse's trace).
+      $$(".cards").forEach(function (list) {
+        if (list.style.getPropertyValue("--sticky-height") !== height) list.style.setProperty("--sticky-height", height);
+      });
     }
     measure();
     if (window.ResizeObserver) {
