@@ -50,12 +50,8 @@
     // Cards scroll into view below a sticky bar: CSS reads its height from --sticky-height.
     function measure() {
       var sticky = getComputedStyle(bar).position === "sticky";
-      var height = sticky ? bar.offsetHeight + "px" : "0px";
-      // Set on the card lists only, and only when it changed: on <html> it restyled the whole page a second
-      // time in the same task (a long task on a slow phone, measured by Lighthouse's trace).
-      $$(".cards").forEach(function (list) {
-        if (list.style.getPropertyValue("--sticky-height") !== height) list.style.setProperty("--sticky-height", height);
-      });
+      var height = sticky ? bar.offsetHeight + "px" : "0px";  // (on the lists, when changed: on <html> it restyled the page)
+      $$(".cards").forEach(function (list) { if (list.style.getPropertyValue("--sticky-height") !== height) list.style.setProperty("--sticky-height", height); });
     }
     measure();
     if (window.ResizeObserver) {
