@@ -37,23 +37,12 @@ class Kind(str, Enum):
         """Everything else about this kind of page (the KINDS table)."""
         return KINDS[self]
 
-    @property
-    def label(self) -> str:
-        """The page-kind label shown on pages and badges."""
-        return KINDS[self].label
-
-    @property
-    def short_label(self) -> str:
-        return KINDS[self].short_label
-
 
 @dataclass(frozen=True)
 class KindSpec:
     """What differs between the kinds of page, declared once for parsing, rendering and scaffolding."""
 
-    suffix: str  # in the file name before .md: gradients.mcq.md
-    label: str
-    short_label: str
+    suffix: str  # in the file name before .md: gradients.mcq.md (the kind's words: strings kind.<value>.*)
     template: str
     body: str  # <body data-page="...">
     scaffold: str  # the starter file `new` writes
@@ -63,9 +52,9 @@ class KindSpec:
 
 
 KINDS: dict[Kind, KindSpec] = {
-    Kind.INTERVIEW: KindSpec("", "Interview Questions", "Q&A", "topic.html", "topic", "scaffold/topic.md", 2, 0, True),
-    Kind.MCQ: KindSpec(".mcq", "MCQ Quiz", "Quiz", "quiz.html", "quiz", "scaffold/quiz.md", 1, 2, True),
-    Kind.TUTORIAL: KindSpec(".tutorial", "Tutorial", "Tutorial", "tutorial.html", "tutorial", "scaffold/tutorial.md",
+    Kind.INTERVIEW: KindSpec("", "topic.html", "topic", "scaffold/topic.md", 2, 0, True),
+    Kind.MCQ: KindSpec(".mcq", "quiz.html", "quiz", "scaffold/quiz.md", 1, 2, True),
+    Kind.TUTORIAL: KindSpec(".tutorial", "tutorial.html", "tutorial", "scaffold/tutorial.md",
                             0, 1, False),
 }
 
