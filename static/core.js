@@ -6,12 +6,12 @@
 (function () {
   "use strict";
 
-  var features = [];
-  var lifetime = null;
+  var features = [], lifetime = null;
 
   function $(selector, scope) { return (scope || document).querySelector(selector); }
   function $$(selector, scope) { return Array.prototype.slice.call((scope || document).querySelectorAll(selector)); }
   function show(el) { if (el) el.hidden = false; }
+  function setText(el, text) { if (el.textContent !== text) el.textContent = text; }  // (unchanged: not laid out again)
 
   /* ---- The page's words: its catalogue's scripts part, which base.html writes into the page ---- */
   var words = null;
@@ -53,7 +53,8 @@
       var height = sticky ? bar.offsetHeight + "px" : "0px";  // (on the lists, when changed: on <html> it restyled the page)
       $$(".cards").forEach(function (list) { if (list.style.getPropertyValue("--sticky-height") !== height) list.style.setProperty("--sticky-height", height); });
     }
-    measure();
+    // Now only for a linked card, scrolled to at start; else after the first layout, which this would force.
+    if (location.hash || !window.ResizeObserver) measure();
     if (window.ResizeObserver) {
       var observer = new ResizeObserver(measure);
       observer.observe(bar);
@@ -361,7 +362,7 @@
 
   window.studysite = {
     feature: function (name, wire) { features.push({ name: name, wire: wire }); },
-    $: $, $$: $$, show: show, t: t, announce: announce,
+    $: $, $$: $$, show: show, setText: setText, t: t, announce: announce,
     positions: positions, copyText: copyText, isTyping: isTyping,
     plural: function (n, word) { return n + " " + word + (n === 1 ? "" : "s"); },  // (English only: for older extra_js)
     loadScript: loadScript, announceShortcuts: announceShortcuts, today: today, dayLabel: dayLabel, dueText: dueText, normalize: normalize, merge: merge

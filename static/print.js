@@ -70,12 +70,6 @@
       if (chosen) $("[data-print-note-sheet]", note).textContent = sheetName(chosen);
     }
 
-    // Room to write on a question sheet grows with the length of the answer: 3 to 8 ruled lines.
-    items.forEach(function (li) {
-      var answer = $(".card__answer", li);
-      if (answer) li.style.setProperty("--write-lines", String(Math.min(8, Math.max(3, Math.round(answer.textContent.split(/\s+/).length / 30)))));
-    });
-
     tools.addEventListener("click", function (event) {
       var button = event.target.closest("[data-print-sheet]");
       if (!button) return;
@@ -101,8 +95,8 @@
     observer.observe($("main") || body, { subtree: true, attributes: true, attributeFilter: ["hidden", "aria-pressed"] });
     page.signal.addEventListener("abort", function () { observer.disconnect(); });
 
-    setSheet(chosen);
-    paintNote();
+    // The page as drawn holds the summary and letters for no sheet and no filter: painted only if it differs.
+    if (chosen) { setSheet(chosen); paintNote(); }
     studysite.show(tools);
   });
 })();

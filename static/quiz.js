@@ -3,7 +3,7 @@
   "use strict";
   studysite.feature("quiz", function (page) {
     var $ = studysite.$, $$ = studysite.$$, show = studysite.show;
-    var store = page.store, stickHeight = page.stickHeight, t = studysite.t;
+    var store = page.store, stickHeight = page.stickHeight, t = studysite.t, setText = studysite.setText;
     var bar = $("[data-quiz-bar]");
     if (!bar) return;
     var quizPath = bar.dataset.quiz;
@@ -19,11 +19,11 @@
     function score() { return Object.keys(results).filter(function (id) { return results[id]; }).length; }
 
     function paintScore() {
-      var done = answered(), total = questions.length;
-      $("[data-quiz-score]", bar).textContent = done
+      var done = answered(), total = questions.length, fill = $("[data-quiz-fill]", bar);
+      setText($("[data-quiz-score]", bar), done
         ? t("quiz.score", { score: score(), done: done, left: total - done })
-        : t("quiz.start", { total: total });
-      $("[data-quiz-fill]", bar).style.width = (100 * done / total) + "%";
+        : t("quiz.start", { total: total }));
+      if (done || fill.style.width) fill.style.width = (100 * done / total) + "%";
       var best = record();
       var bestEl = $("[data-quiz-best]", bar);
       bestEl.hidden = !best;
@@ -95,34 +95,34 @@
       return items;
     }
     function reset(mix) {
+      // Only what differs is written: at start the page is as quiz.html drew it but for the locks.
       results = {};
       saved = false;
       questions.forEach(function (question) {
-        delete question.dataset.result;
+        if (question.dataset.result) delete question.dataset.result;
         question.parentNode.hidden = false;
         options(question).forEach(function (option) {
           option.disabled = false;
-          option.setAttribute("aria-pressed", "false");
-          option.classList.remove("is-correct", "is-wrong", "is-missed");
-          $("[data-verdict]", option).textContent = "";
+          if (option.getAttribute("aria-pressed") !== "false") option.setAttribute("aria-pressed", "false");
+          if (/\bis-(correct|wrong|missed)\b/.test(option.className)) option.classList.remove("is-correct", "is-wrong", "is-missed");
+          setText($("[data-verdict]", option), "");
         });
         var check = $("[data-action=check]", question);
-        if (check) { check.hidden = false; check.disabled = true; }
-        $("[data-feedback]", question).textContent = "";
+        if (check) { check.hidden = false; if (!check.disabled) check.disabled = true; }
+        setText($("[data-feedback]", question), "");
         var answer = $("[data-answer]", question);
         answer.open = false;
         answer.hidden = true;
         if (mix) {
           var optionList = $(".options", question);
           shuffle($$("li", optionList)).forEach(function (li) { optionList.appendChild(li); });
+          // Letters follow the order on screen, as quiz.html writes them (A to Z, then numbers).
+          options(question).forEach(function (option, i) { setText($(".option__letter", option), i < 26 ? String.fromCharCode(65 + i) : String(i + 1)); });
         }
       });
       if (mix) shuffle(questions.map(function (q) { return q.parentNode; })).forEach(function (li) { list.appendChild(li); });
-      // Letters follow the order on screen.
-      questions.forEach(function (question) {
-        options(question).forEach(function (option, i) { $(".option__letter", option).textContent = String.fromCharCode(65 + i); });
-      });
-      $("[data-action=review-mistakes]", card).setAttribute("aria-pressed", "false");
+      var mistakes = $("[data-action=review-mistakes]", card);
+      if (mistakes.getAttribute("aria-pressed") !== "false") mistakes.setAttribute("aria-pressed", "false");
       card.hidden = true;
       paintScore();
     }

@@ -9,7 +9,7 @@
     var topicPath = bar.dataset.topic;
     var cards = $$("article.card");
     var cards_by_id = {};
-    cards.forEach(function (card) { cards_by_id[card.id] = card; card.tabIndex = -1; });
+    cards.forEach(function (card) { cards_by_id[card.id] = card; });  // (focusable by script: tabindex=-1 in topic.html)
     var state = { study: false, onlyReview: false, difficulties: [], tags: [] };
     var current = null;
 
@@ -76,14 +76,17 @@
     function paintProgress() {
       paintButtons();
       var known = cards.filter(function (c) { return markOf(c) === "known"; }).length;
-      var review = cards.filter(toReview).length;
-      var track = $("[data-progress-bar]", bar);
-      track.setAttribute("aria-valuenow", String(known));
-      track.setAttribute("aria-valuetext", t("study.known", { known: known, total: cards.length }));
-      $("[data-progress-fill]", bar).style.width = (100 * known / cards.length) + "%";
+      var review = cards.filter(toReview).length, text = t("study.known", { known: known, total: cards.length });
+      var track = $("[data-progress-bar]", bar), fill = $("[data-progress-fill]", bar);
+      // Written only when changed: at start the page usually shows what topic.html drew.
+      if (track.getAttribute("aria-valuenow") !== String(known)) {
+        track.setAttribute("aria-valuenow", String(known));
+        track.setAttribute("aria-valuetext", text);
+        fill.style.width = (100 * known / cards.length) + "%";
+      }
       // (how many are to review is the "Only cards to review (n)" button's: the text keeps its length)
-      $("[data-progress-text]", bar).textContent = t("study.known", { known: known, total: cards.length });
-      $("[data-review-count]", bar).textContent = String(review);
+      studysite.setText($("[data-progress-text]", bar), text);
+      studysite.setText($("[data-review-count]", bar), String(review));
     }
 
     /* Filters: difficulty OR difficulty, AND tag OR tag, AND "only review"; kept in the URL. */
@@ -274,13 +277,11 @@
       return false;
     });
 
-    cards.forEach(function (card) {
-      paintMark(card);
-      show($("[data-action=copy-link]", card));
-    });
-    var study = readUrl();
-    setStudy(study);
-    applyFilters();
+    // Start-up changes only what differs from the page as topic.html draws it (no marks, no filters,
+    // answers shown): on a phone the start-up is most of the time the page does not answer taps.
+    cards.forEach(function (card) { if (store.data.cards[key(card)]) paintMark(card); });
+    if (readUrl()) setStudy(true);
+    if (/[?&](difficulty|tag|only)=/.test(location.search)) applyFilters();
     paintProgress();
     show(bar);
     stickHeight(bar);

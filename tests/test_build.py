@@ -420,3 +420,15 @@ def test_counts_keep_questions_and_quiz_questions_apart_and_agree_with_progress(
     (root / "content/nn/gradients.mcq.md").unlink()
     assert run_cli(root, "build") == 0
     assert "0 of 1 question known" in (site / "index.html").read_text()
+
+
+def test_a_question_sheet_leaves_more_lines_to_write_on_for_a_longer_answer(make_site):
+    # One ruled line per 30 words of the answer, 3 to 8, decided when the page is built (print.js used
+    # to count the words of every answer while the page started).
+    answers = {"short": 10, "ninety": 90, "one-fifty": 150, "two-ten": 210, "long": 400}
+    body = "".join(f"## How long is {name}? [easy]\n\n{' '.join(['word'] * words)}\n\n" for name, words in answers.items())
+    root = make_site({"content/nn/lengths.md": "---\ntitle: Lengths\nsummary: s\n---\n\n" + body})
+    assert run_cli(root, "build") == 0
+    html = (root / "_site/nn/lengths.html").read_text(encoding="utf-8")
+    lines = {card["id"].removeprefix("q-how-long-is-"): card["data-write-lines"] for card in PageScan(html).cards}
+    assert lines == {"short": "3", "ninety": "3", "one-fifty": "5", "two-ten": "7", "long": "8"}

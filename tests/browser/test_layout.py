@@ -209,6 +209,38 @@ def test_no_page_moves_while_its_scripts_and_saved_progress_are_drawn(browser, s
     assert moved == {}
 
 
+# Every change a page's scripts make to its question cards while it starts: each one costs a phone a
+# restyle of the card and its share of a layout before the page answers a tap (Lighthouse's TBT).
+CARD_CHANGES = """
+window.cardChanges = [];
+document.addEventListener("DOMContentLoaded", () => {  // (before core.js's listener: after the parser's own insertions)
+  new MutationObserver(list => list.forEach(m => {
+    const el = m.target.nodeType === 1 ? m.target : m.target.parentElement;
+    if (el && el.closest(".cards")) window.cardChanges.push([m.type, m.attributeName, String(el.className).split(" ")[0]]);
+  })).observe(document, {subtree: true, attributes: true, childList: true, characterData: true});
+});
+"""
+
+
+def test_a_first_visit_starts_without_rewriting_the_cards(page, base_url):
+    # The cards are drawn as a first visit shows them (no marks, no filter, answers shown). What changes:
+    # - the sticky bar's height on the list, measured once laid out (style);
+    # - a code block's copy button, which gets its words from the page's language (an answer's HTML is
+    #   the same in every language);
+    # - on a quiz, what only scripts need: options that answer a click, answers that wait for one.
+    page.add_init_script(CARD_CHANGES)
+    settled = "new Promise(r => requestAnimationFrame(() => setTimeout(r)))"
+    page.goto(base_url + TOPIC)
+    page.evaluate(settled)
+    copy = {("attributes", "aria-label", "code__copy"), ("childList", None, "code__copy"), ("attributes", "hidden", "code__copy")}
+    assert {tuple(change) for change in page.evaluate("window.cardChanges")} == {("attributes", "style", "cards")} | copy
+    page.goto(base_url + QUIZ)
+    page.evaluate(settled)
+    changes = {tuple(change) for change in page.evaluate("window.cardChanges")}
+    assert changes - copy == {("attributes", "style", "cards"), ("attributes", "disabled", "option"),
+                              ("attributes", "hidden", "quiz-answer"), ("attributes", "hidden", "btn")}  # (btn: "Check")
+
+
 def test_the_404_page_has_working_search_and_theme_toggle(page, base_url):
     """GitHub Pages serves 404.html at any missing address: its scripts come from the root it finds."""
     html = page.request.get(base_url + "404.html").text()

@@ -160,6 +160,18 @@ def test_a_button_prints_each_sheet_of_a_topic_and_the_page_comes_back(page: Pag
     assert EASY_A in text and "Question sheet ·" not in text and "15 of 15 questions" not in text
 
 
+def test_a_question_sheet_rules_the_lines_each_card_asks_for(page: Page, base_url):
+    # topic.html writes data-write-lines (3 to 8, from the answer's length); style.css rules 30px a line.
+    page.goto(base_url + TOPIC + "?print=questions")
+    page.emulate_media(media="print")
+    cards = page.locator("article.card")
+    cards.nth(1).evaluate("card => card.dataset.writeLines = '8'")
+    cards.nth(2).evaluate("card => card.dataset.writeLines = '5'")
+    heights = cards.evaluate_all("cards => cards.map(c => [c.dataset.writeLines, getComputedStyle(c, '::after').height])")
+    assert {lines for lines, _ in heights} >= {"3", "5", "8"}
+    assert all(height == f"{int(lines) * 30}px" for lines, height in heights), heights
+
+
 @pytest.mark.parametrize("sheet", list(SHEETS))
 def test_a_button_prints_each_sheet_of_a_quiz(page: Page, base_url, tmp_path, sheet):
     record_prints(page)
