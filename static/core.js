@@ -20,12 +20,12 @@
     if (!words) {
       var el = document.getElementById("studysite-strings");
       try { words = el ? JSON.parse(el.textContent) : {}; } catch (e) { words = {}; }
+      try { words.plurals = new Intl.PluralRules(words.language || undefined); } catch (e) { /* an odd tag: "other" */ }
     }
     var entry = (words.strings || {})[key];
     if (entry == null) return key;
     if (typeof entry === "object") {
-      var form = "other";
-      try { form = new Intl.PluralRules(words.language || undefined).select(values.count); } catch (e) { /* an odd tag */ }
+      var form = words.plurals ? words.plurals.select(values.count) : "other";
       entry = entry[form] != null ? entry[form] : entry.other;
     }
     return entry.replace(/\{\{|\}\}|\{(\w+)\}/g, function (all, name) {

@@ -108,12 +108,14 @@
       var days = $("[data-forecast]"), dayTemplate = $("#forecast-day-template"), most = Math.max.apply(null, r.forecast.concat([1]));
       days.textContent = "";
       r.forecast.forEach(function (count, n) {
-        var li = dayTemplate.content.firstElementChild.cloneNode(true);
-        $(".forecast__label", li).textContent = n === 0 ? t("review.tomorrow") : studysite.dayLabel(r.day + n + 1);
+        var li = dayTemplate.content.firstElementChild.cloneNode(true), label = $(".forecast__label", li);
+        label.textContent = n === 0 ? t("review.tomorrow") : t("review.in_days", { count: n + 1 });
+        if (n > 0) label.dataset.day = r.day + n + 1;  // (named by nameDays once the forecast is in view)
         $(".forecast__fill", li).style.width = (100 * count / most) + "%";
         $(".forecast__count", li).textContent = t("plural.card", { count: count });
         days.appendChild(li);
       });
+      if (daysSeen) nameDays();
 
       var orphans = Object.keys(store.data.cards).filter(function (key) { return !index.byKey[key]; }).length;
       var note = $("[data-orphans]");
@@ -297,6 +299,26 @@
     document.addEventListener("studysite:storechange", function () {
       if (index && !inSession) { paintSettings(); paintOverview(); }
     }, page.forPage);
+
+    // The forecast's days are named ("Tue 8 Dec") when it first comes into view: a page's first date
+    // costs a phone 40 to 130 ms while the browser loads its calendars. Until then: "In 2 days".
+    var daysSeen = !window.IntersectionObserver;
+    function nameDays() {
+      $$(".forecast__label[data-day]").forEach(function (label) {
+        label.textContent = studysite.dayLabel(Number(label.dataset.day));
+        delete label.dataset.day;
+      });
+    }
+    if (!daysSeen) {
+      var seen = new IntersectionObserver(function (entries) {
+        if (!entries.some(function (entry) { return entry.isIntersecting; })) return;
+        seen.disconnect();
+        daysSeen = true;
+        nameDays();
+      }, { rootMargin: "200px" });
+      seen.observe($(".forecast"));
+      page.signal.addEventListener("abort", function () { seen.disconnect(); });
+    }
 
     $("[data-review-needs-script]").hidden = true;
     paintSettings();

@@ -89,6 +89,7 @@ def test_the_scripts_speak_the_pages_language(page: Page, german):
     # A date in the learner's calendar, in German.
     due = page.locator("article.card").first.locator("[data-due]")
     expect(due).to_have_text(words["scripts.due.later"]["other"].format(count=2))
+    due.hover()
     assert re.search(r"(Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonntag)", due.get_attribute("title"))
 
 
