@@ -23,33 +23,35 @@
       });
       return counts;
     }
+    // (changed only where it differs: a first visit's listing starts as the template drew it)
+    function hide(el, hidden) { if (el.hidden !== hidden) el.hidden = hidden; }
     function paint() {
       var overall = { known: 0, due: 0 };
       topicsShown.forEach(function (el) {
         var topic = el.dataset.progressFor, total = Number(el.dataset.total);
         var c = index ? tally(topic) : { known: 0, due: 0, again: 0 };
         overall.known += c.known; overall.due += c.due;
-        el.textContent = [c.known ? t("progress.known", { known: c.known, total: total }) : "",
-          c.again ? t("progress.to_review", { count: c.again }) : ""].filter(Boolean).join(" · ");
-        el.classList.toggle("is-complete", c.known === total);
-        el.hidden = !c.known && !c.again;
+        studysite.setText(el, [c.known ? t("progress.known", { known: c.known, total: total }) : "",
+          c.again ? t("progress.to_review", { count: c.again }) : ""].filter(Boolean).join(" · "));
+        if (el.classList.contains("is-complete") !== (c.known === total)) el.classList.toggle("is-complete");
+        hide(el, !c.known && !c.again);
         var due = dueLinks[topic];
-        if (due) { due.textContent = t("progress.due_today", { count: c.due }); due.hidden = !c.due; }
+        if (due) { if (c.due) studysite.setText(due, t("progress.due_today", { count: c.due })); hide(due, !c.due); }
       });
       $$("[data-quiz-for]").forEach(function (el) {
         var result = store.data.quizzes[el.dataset.quizFor];
-        el.hidden = !result;
-        if (result) el.textContent = t("progress.quiz_best", { best: result.best, total: result.total });
+        hide(el, !result);
+        if (result) studysite.setText(el, t("progress.quiz_best", { best: result.best, total: result.total }));
       });
       $$("[data-fresh]").forEach(function (el) {
-        el.hidden = $$("[data-progress-for], [data-due-for], [data-quiz-for]", el.parentNode).some(function (part) { return !part.hidden; });
+        hide(el, $$("[data-progress-for], [data-due-for], [data-quiz-for]", el.parentNode).some(function (part) { return !part.hidden; }));
       });
       if (panel) {
         if (!topicsShown.length) { show(panel); return; }  // (the review page counts for itself: review.js)
-        $("[data-overall-progress]", panel).textContent = t("progress.overall", { known: overall.known, count: Number(panel.dataset.total) });
+        studysite.setText($("[data-overall-progress]", panel), t("progress.overall", { known: overall.known, count: Number(panel.dataset.total) }));
         var due = $("[data-overall-due]", panel);
-        due.textContent = t("progress.due_today", { count: overall.due });
-        due.hidden = !overall.due || page.body.dataset.page === "review";
+        if (overall.due) studysite.setText(due, t("progress.due_today", { count: overall.due }));
+        hide(due, !overall.due || page.body.dataset.page === "review");
         show(panel);
       }
     }

@@ -92,7 +92,7 @@ class Staging:
                 parent = posixpath.dirname(parent)
         if self.root.is_symlink() or (self.root.exists() and not self.root.is_dir()):
             self.root.unlink()
-        self.root.mkdir(exist_ok=True)
+        self.root.mkdir(parents=True, exist_ok=True)  # (an output folder inside missing ones: made, as mkdir -p)
         # Nothing in the spare is trusted: links, stray files and leftovers of a killed build go.
         self.spare_files = _tidy(self.root, "", current | {MARKER}, folders)
         self.live_files = _files(self.live) if self.live.is_dir() else {}

@@ -57,6 +57,13 @@ def test_options_work_before_and_after_the_command(make_site, tmp_path):
     assert not (root / "_site").exists()
 
 
+def test_an_output_folder_inside_missing_folders_is_made_with_them(make_site, tmp_path):
+    # As `mkdir -p`: a CI job's `--output build/site/docs` works on a fresh checkout.
+    root = make_site()
+    assert main(["--root", str(root), "build", "--output", str(tmp_path / "new/deeper/site")]) == 0
+    assert (tmp_path / "new/deeper/site/nn/gradients.html").exists()
+
+
 def test_check_validates_and_writes_nothing(make_site, capsys):
     root = make_site()
     assert run_cli(root, "check") == 0

@@ -68,3 +68,15 @@ def test_a_mouse_keeps_the_compact_controls(page, base_url):
     assert not page.evaluate("matchMedia('(pointer: coarse)').matches")
     height = page.locator(".filter-chip").first.bounding_box()["height"]
     assert height < 40, height  # the 44 px floor is for touch only
+
+
+def test_a_code_block_keeps_its_height_when_its_copy_button_comes(phone, base_url):
+    # code.js shows each block's copy button once wired; on a touch screen the button is 44 px tall,
+    # and the bar is that tall from the first paint, so nothing below it moves (Lighthouse saw a shift).
+    page = phone.new_page()
+    page.goto(base_url + "neural-networks/vanishing-gradients-tutorial.html")
+    bars = page.locator(".code__bar")
+    assert bars.count() > 0
+    wired = bars.evaluate_all("bars => bars.map(b => b.getBoundingClientRect().height)")
+    bars.evaluate_all("bars => bars.forEach(b => b.querySelector('.code__copy').hidden = true)")
+    assert bars.evaluate_all("bars => bars.map(b => b.getBoundingClientRect().height)") == wired
