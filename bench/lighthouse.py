@@ -146,6 +146,8 @@ class _PagesLikeHandler(SimpleHTTPRequestHandler):
     def send_head(self):
         path = Path(self.translate_path(self.path))
         if path.is_dir():
+            if not self.path.split("?")[0].endswith("/"):
+                return super().send_head()  # (its redirect to "folder/", which relative links need)
             path = path / "index.html"
         if "gzip" not in self.headers.get("Accept-Encoding", "") or path.suffix not in self.COMPRESSED or not path.is_file():
             return super().send_head()
