@@ -1,6 +1,6 @@
 /* studysite print: question sheets, answer keys and fold-in-half flashcards from topic and quiz pages
    (docs/printing.md). The templates hold the buttons, the note and the summary line; this script sets
-   body[data-print] to the sheet ("questions", "answers", "flashcards") that style.css's print section
+   body[data-print] to the sheet ("questions", "answers", "flashcards") that print.css
    lays out. A button chooses a sheet for one print; ?print= in the URL chooses it for every print of the
    page (Ctrl+P, a shared link). Cards a filter hides stay hidden, so they never print. Loaded before
    quiz.js and study.js, so that the bars have their full height before study.js scrolls to a linked card. */

@@ -15,7 +15,7 @@ from .errors import BuildFailed, plural, relative_to_cwd, warning_count
 from .output import MARKER, MemoryOutput, Staging, WriteStats, check_output_dir
 from .parallel import Workers
 from .project import Project, file_stat, input_stat, list_content, list_public, scan_inputs
-from .theme import THEME_PREFIX
+from .theme import SCRIPT_BUNDLE, STATIC_PREFIX, THEME_PREFIX, with_script_bundle
 
 # Parsing and rendering pull in Markdown, Pygments, Jinja and friends: imported only when a build has
 # work to do, so that "nothing changed" answers in a fraction of a second.
@@ -153,6 +153,12 @@ class Builder:
         if own_templates in self.project.templates:  # the same link rules as content: nothing from outside
             list_content(own_templates, (self.project.root,)).checked()
         static_files = read_static(self.project.static)
+        bundle = f"{STATIC_PREFIX}/{SCRIPT_BUNDLE}"
+        if bundle in static_files:  # (the bundled theme has no such file: it is the site's)
+            raise BuildFailed([ContentError(relative_to_cwd(self.project.static[0] / SCRIPT_BUNDLE), None,
+                                            f"this file would replace {bundle}, the theme's scripts joined in one file",
+                                            "rename the file (to change a feature's script, copy that one: static/study.js)")])
+        static_files = with_script_bundle(static_files)
         config = load_config(self.project.config_file, static_files)
         discovery, assets = self._discover(inputs)
         public = list_public(self.project)

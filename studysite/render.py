@@ -20,11 +20,8 @@ from .errors import BuildFailed, ContentError, InternalError, relative_to_cwd
 from .exports import download_links
 from .markup import html_to_text
 from .model import Card, Category, Difficulty, Kind, Page, Question, Site, Subject, Tag, slugify, text_direction
-from .theme import STATIC_PREFIX, learners_guide, template_folders, theme_loader
+from .theme import FEATURE_SCRIPTS, SCRIPT_BUNDLE, STATIC_PREFIX, learners_guide, template_folders, theme_loader
 SEARCH_INDEX = "search-index.js"
-# The theme's scripts, one per feature, core first: every page loads them (docs/theming.md: "Scripts").
-FEATURE_SCRIPTS = ("core.js", "fsrs.js", "theme.js", "search.js", "code.js", "checklist.js", "progress.js", "print.js",
-                   "quiz.js", "study.js", "review.js", "session.js")
 REVIEW_INDEX = "review-index.js"
 # Long answers are cut in the index: enough text to find them, a bounded download.
 SEARCH_TEXT_LIMIT = 1000
@@ -41,7 +38,7 @@ def make_environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.globals.update(difficulties=list(Difficulty), kinds={kind.value: kind for kind in Kind}, studysite_version=__version__,
-                       feature_scripts=list(FEATURE_SCRIPTS))
+                       feature_scripts=list(FEATURE_SCRIPTS), script_bundle=SCRIPT_BUNDLE)
     env.filters["slugify"] = slugify
     env.filters["count_of"] = count_of
     env.globals["review_index"] = review_index
@@ -352,7 +349,7 @@ def render_pages(site: Site, env: jinja2.Environment, plan: list[PlannedOutput],
     versions = asset_versions(static_files)
     # For pages that must stand alone (404.html): the theme's styles, then the site's extra_css.
     stylesheet = "\n".join(static_files.get(f"{STATIC_PREFIX}/{name}", b"").decode("utf-8")
-                           for name in ("style.css", *site.config.extra_css))
+                           for name in ("style.css", "print.css", *site.config.extra_css))
     problems = []
     for item in plan:
         context = template_context(site, item, versions, stylesheet)

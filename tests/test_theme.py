@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -123,10 +124,43 @@ def test_extra_css_and_js_are_linked_on_every_page_after_the_theme(make_site):
         assert [link.split("?v=")[0] for link in links] == [
             f"{prefix}static/style.css", f"{prefix}static/extra.css", f"{prefix}static/print/more.css"], path
         assert all(re.search(r"\?v=[0-9a-f]{10}$", link) for link in links)
+        assert re.findall(r'<link rel="stylesheet" href="([^"?]+)[^"]*" media="print">', page) == [f"{prefix}static/print.css"]
         scripts = re.findall(r'<script src="([^"?]+)', page)
-        assert scripts == [f"{prefix}static/{name}" for name in THEME_SCRIPTS] + [f"{prefix}static/analytics.js"], path
+        assert scripts == [f"{prefix}static/studysite.js", f"{prefix}static/analytics.js"], path
     assert ".x { color: red }" in built(root, "404.html")
     assert run_cli(root, "check") == 0
+
+
+def test_pages_load_the_feature_scripts_joined_in_one_file_with_a_sites_own_copy_of_one(make_site):
+    root = make_site({"static/study.js": "/* our study mode */\n"})
+    assert run_cli(root, "build") == 0
+    joined = built(root, "static/studysite.js")
+    starts = [joined.index(f"/* {name} */\n") for name in THEME_SCRIPTS]
+    assert starts == sorted(starts) and starts[0] == 0  # every feature script, in order, core first
+    for name in THEME_SCRIPTS:
+        own = root / "static" / name
+        text = own.read_text() if own.exists() else (bundled("static") / name).read_text(encoding="utf-8")
+        assert f"/* {name} */\n{text.rstrip()}\n" in joined, name
+    assert "/* our study mode */" in joined
+    page = built(root, "nn/gradients.html")
+    version = re.search(r'src="../static/studysite.js\?v=([0-9a-f]{10})"', page)[1]
+    assert version == hashlib.sha256(joined.encode()).hexdigest()[:10]  # a changed script is never a stale copy
+
+
+def test_a_site_file_named_like_the_joined_scripts_is_an_error(make_site, capsys, monkeypatch):
+    root = make_site({"static/studysite.js": "console.log('mine');"})
+    monkeypatch.chdir(root)
+    assert run_cli(root, "build") == 1
+    err = capsys.readouterr().err
+    assert "static/studysite.js: this file would replace static/studysite.js, the theme's scripts joined in one file" in err
+    assert "rename the file" in err and "Traceback" not in err
+    assert not (root / "_site").exists()
+
+
+def test_paper_has_its_own_stylesheet_so_the_screen_never_waits_for_it():
+    screen = (bundled("static") / "style.css").read_text(encoding="utf-8")
+    paper = (bundled("static") / "print.css").read_text(encoding="utf-8")
+    assert "@media print" not in screen and "@media print" in paper and "body[data-print" in paper
 
 
 @pytest.mark.parametrize("value, message", [
