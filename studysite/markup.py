@@ -155,11 +155,25 @@ def render_many(texts: list[str], raw_html: str = "allow") -> list[str] | None:
 _MARKDOWN_SYNTAX = re.compile(r"[*_`\[\]<>&\\$!#\x00-\x1f]|^\s*(?:[-+=]|\d+[.)])|^ {4}")
 
 
+# A line that would open a block: a heading, a list item, a quote, a code fence, or a rule (--- or * * *).
+_BLOCK_MARKER = re.compile(r"(?:#{1,6}|[-+*])(?=\s|$)|>|```|([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+_LIST_NUMBER = re.compile(r"\d{1,9}(?=[.)](?:\s|$))")
+
+
+def _inline_only(text: str) -> str:
+    """A heading's or an option's text with the marker that would start a block escaped: on GitHub
+    '## # Why?' is a heading that reads '# Why?', and '## 1. Setup' one that reads '1. Setup'."""
+    text = text.strip()
+    if number := _LIST_NUMBER.match(text):
+        return f"{number.group()}\\{text[number.end():]}"
+    return "\\" + text if _BLOCK_MARKER.match(text) else text
+
+
 def render_inline(text: str, raw_html: str = "allow") -> str:
-    """Markdown for one line (a heading or a list item) -> HTML without the wrapping <p>."""
+    """Inline Markdown of one line (a question's heading, a quiz option) -> HTML, never a block."""
     if not _MARKDOWN_SYNTAX.search(text):
         return html.escape(text.strip(), quote=False)  # plain text, the common case: skip the converter
-    return _unwrap(render_markdown(text, raw_html))
+    return _unwrap(render_markdown(_inline_only(text), raw_html))
 
 
 def render_text(text: str) -> str:

@@ -104,3 +104,18 @@ def test_the_comparison_sees_what_a_reader_sees():
         structure('<pre><code class="language-py">x\n</code></pre>')
     assert structure('<ul><li><p>a</p></li></ul>') == structure("<ul><li>a</li></ul>")  # tight or loose
     assert structure(render_markdown("```js\nx\n```")) == structure(github_html("```js\nx\n```"))
+
+
+# A question's heading and a quiz option hold inline Markdown only, as a heading does on GitHub: text
+# that would start a block elsewhere (a heading, list, quote, rule or fence) reads as written.
+HEADING_TEXTS = ["# Why?", "### Deep", "####### Seven", "- a dash", "+ a plus", "* a star", "1. Setup", "12) Twelve",
+                 "> 5 seconds", "---", "***", "* * *", "_ _ _", "```js", "  - indented", "#5 is a number",
+                 "-1 is negative", "Why *a* and `b`?", "**Bold** first", "[ ] not a task"]
+
+
+def test_a_heading_reads_as_written_even_where_it_would_start_a_block():
+    from studysite.markup import render_inline
+
+    for text in HEADING_TEXTS:
+        on_github = re.fullmatch(r"<h2>(.*)</h2>\n?", github_html(f"## {text}"), re.S)
+        assert render_inline(text) == on_github.group(1), text
