@@ -12,7 +12,7 @@ from typing import Any, Callable
 import yaml
 
 from .errors import ContentError, command_name, did_you_mean
-from .model import Difficulty, Kind, slugify
+from .model import SLUG_LENGTH, Difficulty, Kind, slugify
 
 FRONT_MATTER_EXAMPLE = "start the file with '---', then 'title: Your title', then '---'"
 
@@ -302,6 +302,9 @@ def _convert_slug(field: Field) -> str:
     if not re.fullmatch(r"[\w][\w-]*", slug):
         raise field.error(f"'slug' '{quote_value(slug)}' is not a valid file name",
                           "use letters, digits and hyphens only, for example slug: my-topic")
+    if len(slug) > SLUG_LENGTH:
+        raise field.error(f"'slug' is {len(slug)} characters long; the longest a page's file name may be is "
+                          f"{SLUG_LENGTH}", "shorten it: a few words name a page well, for example slug: my-topic")
     return slug
 
 

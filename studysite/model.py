@@ -460,8 +460,11 @@ def _hash(value: object) -> str:
     return hashlib.sha1(repr(value).encode("utf-8")).hexdigest()
 
 
+SLUG_LENGTH = 64  # the longest slug: a page's file name (the build adds to it, file systems stop at 255 bytes)
+
+
 @lru_cache(maxsize=65536)  # tags and titles are slugged again and again across pages
-def slugify(text: str, max_length: int = 64) -> str:
+def slugify(text: str, max_length: int = SLUG_LENGTH) -> str:
     """A URL- and id-safe slug; keeps letters of any script, drops accents and punctuation."""
     # '+' and '#' carry meaning in tags like C++ and C#; keep them apart from plain C.
     spelled = text.replace("+", " plus ").replace("#", " sharp ")

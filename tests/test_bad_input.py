@@ -47,6 +47,9 @@ CASES = {
                             "bad.md:9: question 'Q?' already appears on line 5 with the same answer"),
     "slug escaping the site": (b"---\ntitle: X\nslug: ../../x\n---\n\n## Q? [easy]\n\nA.\n",
                                "bad.md:3: 'slug' '../../x' is not a valid file name"),
+    "a slug longer than a file name may be": (b"---\ntitle: X\nslug: " + b"a" * 250 + b"\n---\n\n## Q? [easy]\n\nA.\n",
+                                              "bad.md:3: 'slug' is 250 characters long; the longest a page's file name "
+                                              "may be is 64"),
     "five megabytes": (b"---\ntitle: X\n---\n\n## Q? [easy]\n\n" + b"word " * (1024 * 1024),
                        "bad.md: the file is 5.0 MB, more than a topic file should be"),
 }
