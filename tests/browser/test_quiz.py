@@ -136,3 +136,36 @@ def test_tutorial_table_of_contents_jumps_to_sections(page: Page, base_url):
     expect(page.locator(target)).to_be_in_viewport()
     expect(page.get_by_role("heading", name="Key takeaways")).to_be_visible()
     expect(page.locator(".article .callout--tip")).to_have_count(1)
+
+
+def test_a_shuffled_quiz_past_z_numbers_its_options_as_the_page_does(page: Page, tmp_path):
+    from conftest import run_cli
+    from tests.browser.conftest import serve_folder
+
+    options = "".join(f"- [{'x' if n == 27 else ' '}] Option {n}\n" for n in range(1, 29))
+    quiz = tmp_path / "content/nn/many.mcq.md"
+    quiz.parent.mkdir(parents=True)
+    quiz.write_text(f"---\ntitle: Many options\n---\n\n## Which is right? [easy]\n\n{options}\nThe 27th.\n", encoding="utf-8")
+    assert run_cli(tmp_path, "build") == 0
+    server, origin = serve_folder(tmp_path / "_site")
+    try:
+        page.goto(origin + "/nn/many-mcq.html")
+        letters = page.locator(".option__letter")
+        expected = [chr(65 + i) for i in range(26)] + ["27", "28"]
+        assert letters.all_text_contents() == expected  # as quiz.html writes them
+        page.locator("[data-option]", has_text="Option 27").click()
+        card = page.locator("[data-score-card]")
+        card.get_by_label("Shuffle questions and options").check()
+        original = [f"Option {n}" for n in range(1, 29)]
+        for _ in range(3):  # (a shuffle may keep the order it had: three in a row hardly ever do)
+            card.get_by_role("button", name="Retry").click()
+            texts = page.locator("[data-option] .option__text").all_text_contents()
+            if texts != original:
+                break
+            page.locator("[data-option]").first.click()  # (answered again, the score card offers another retry)
+        assert texts != original
+        assert letters.all_text_contents() == expected  # numbered in the order on screen
+        right = texts.index("Option 27")
+        assert page.locator("[data-answer-letters]").text_content() == f"{expected[right]} ·"
+    finally:
+        server.shutdown()
