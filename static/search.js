@@ -203,6 +203,8 @@
       input.select();
       return true;
     });
+    // Words typed before the script came (on a slow network; the 404 page loads its scripts late) are searched now.
+    if (input.value.trim() && document.activeElement === input) update();
     show(form);
   });
 })();

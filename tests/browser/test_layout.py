@@ -259,6 +259,21 @@ def test_the_404_page_has_working_search_and_theme_toggle(page, base_url):
     assert page.evaluate("document.documentElement.dataset.theme") not in ("", before)
 
 
+def test_words_typed_on_the_404_page_before_its_scripts_come_are_searched(page, base_url):
+    html = page.request.get(base_url + "404.html").text()
+    page.route("**/gone/page.html", lambda route: route.fulfill(status=404, body=html, content_type="text/html"))
+    held = []
+    page.route("**/static/studysite.js*", lambda route: held.append(route))  # held until the words are typed
+    page.goto(base_url + "gone/page.html", wait_until="domcontentloaded")
+    page.wait_for_function("document.documentElement.classList.contains('js')")
+    page.locator("#search-input").fill("vanishing")
+    page.wait_for_timeout(300)
+    assert len(held) == 1 and page.locator(".search-result").count() == 0
+    held[0].continue_()
+    expect(page.locator(".search-result").first).to_be_visible()
+    expect(page.locator("#search-input")).to_be_focused()
+
+
 def test_a_404_page_that_finds_no_root_shows_no_dead_controls(page, base_url, tmp_path):
     """Served where the site's files are not (no stylesheet in any folder above it): search and the
     theme toggle stay out instead of showing controls that do nothing."""
