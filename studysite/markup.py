@@ -215,7 +215,13 @@ _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
 
 
+# A code block's bar (its language and copy button, extensions.CodeFormatter) is chrome, not its text.
+_CODE_BAR = re.compile(r'<div class="code__bar">(?:(?!</div>).)*</div>', re.DOTALL)
+
+
 def html_to_text(fragment: str) -> str:
     """Rendered HTML -> plain text on one line, for the search index; formulas read as their LaTeX."""
     fragment = _MATH.sub(lambda m: " " + " ".join(_TEX.findall(m.group(0))) + " ", fragment)
+    if "code__bar" in fragment:
+        fragment = _CODE_BAR.sub(" ", fragment)
     return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", fragment))).strip()

@@ -68,6 +68,12 @@ def test_fenced_code_is_highlighted_with_a_language_label_and_copy_button():
     assert '<span class="kn">import</span>' in html
     assert '<pre tabindex="0">' in html
 
+def test_search_text_leaves_out_a_code_blocks_language_and_copy_button():
+    html = render_markdown("Set it:\n\n```http\nCache-Control: max-age=3600\n```\n")
+    assert "Copy" in html and "HTTP" in html  # (the bar is there on the page)
+    assert html_to_text(html) == "Set it: Cache-Control: max-age=3600"
+
+
 
 def test_unknown_language_falls_back_to_plain_text():
     html = render_markdown("```klingon\nqapla'\n```")
