@@ -209,6 +209,32 @@ def test_no_page_moves_while_its_scripts_and_saved_progress_are_drawn(browser, s
     assert moved == {}
 
 
+# Chromium starts a card with `content-visibility: auto` skipped and, finding it on screen, styles and lays
+# out the page a second time before its first paint: what a phone's first screen shows must not be one.
+SKIPPED_CARDS_SHOWN = """
+window.cardsShown = [];
+document.addEventListener("contentvisibilityautostatechange", event => {
+  if (!event.skipped && event.target.matches(".cards__item"))
+    window.cardsShown.push([event.target.querySelector("article").id, event.target.getBoundingClientRect().top]);
+}, true);
+"""
+
+
+@pytest.mark.parametrize("path", [TOPIC, QUIZ])
+@pytest.mark.parametrize("screen", ["phone", "desktop"])
+def test_the_cards_on_the_first_screen_are_laid_out_once(browser, base_url, path, screen):
+    context = browser.new_context(**(PHONE if screen == "phone" else DESKTOP))
+    page = context.new_page()
+    page.add_init_script(SKIPPED_CARDS_SHOWN)
+    page.goto(base_url + path)
+    page.evaluate("new Promise(r => requestAnimationFrame(() => setTimeout(r)))")
+    height = page.viewport_size["height"]
+    assert page.locator(".cards__item").count() > 3
+    on_first_screen = [card for card, top in page.evaluate("window.cardsShown") if top < height]
+    context.close()
+    assert on_first_screen == []
+
+
 # Every change a page's scripts make to its question cards while it starts: each one costs a phone a
 # restyle of the card and its share of a layout before the page answers a tap (Lighthouse's TBT).
 CARD_CHANGES = """
