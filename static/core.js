@@ -1,8 +1,8 @@
 /* studysite core: what every feature script shares, and the page's lifetime.
    Plain deferred scripts, one per feature (ES modules do not load from file://). A feature registers
-   with studysite.feature(name, wire) and is wired once per page: at load, and again when the dev
-   server swaps in a rebuilt <body>. Every control a feature drives is in the markup with `hidden`;
-   the feature reveals and wires it, and a page reads fine without any script. */
+   with studysite.feature(name, wire) and is wired once per page, in order: at load, and again when
+   the dev server swaps in a rebuilt <body>. Every control a feature drives is in the markup with
+   `hidden`; the feature reveals and wires it, and a page reads fine without any script. */
 (function () {
   "use strict";
 
@@ -354,11 +354,29 @@
       stickHeight: stickHeight
     };
     if (!page.store.settings().shortcuts) announceShortcuts(false);
-    features.forEach(function (feature) {
-      // One feature's failure (odd markup in one card, say) leaves the others working.
-      try { feature.wire(page); } catch (error) { console.error("studysite " + feature.name + ":", error); }
-    });
+    // Features are wired in order, a few milliseconds' worth per task: a phone paints and scrolls between
+    // two tasks, where all of them at once kept it busy for up to 100 ms (Lighthouse's TBT). Input that
+    // comes in between first wires the rest (capturing, before any feature's own listener): no tap is lost.
+    // A link to a card is scrolled to as the page loads, below the bars features draw: all at once then.
+    var queue = features.slice(), signal = lifetime.signal, budget = location.hash ? Infinity : 4, running = false, wired;
+    window.studysite.ready = new Promise(function (resolve) { wired = resolve; });
+    function wire() {
+      running = true;
+      for (var began = performance.now(); queue.length && !signal.aborted && performance.now() - began < budget;) {
+        var feature = queue.shift();
+        // One feature's failure (odd markup in one card, say) leaves the others working.
+        try { feature.wire(page); } catch (error) { console.error("studysite " + feature.name + ":", error); }
+      }
+      running = false;
+      if (queue.length) { if (!signal.aborted) setTimeout(wire); return; }
+      INPUT.forEach(function (type) { window.removeEventListener(type, wireAll, true); });
+      wired();
+    }
+    function wireAll() { budget = Infinity; if (!running) wire(); }
+    INPUT.forEach(function (type) { window.addEventListener(type, wireAll, { capture: true, passive: true, signal: signal }); });
+    wire();
   }
+  var INPUT = ["pointerdown", "mousedown", "touchstart", "click", "keydown", "input", "change", "submit", "focusin", "beforeprint"];
 
   window.studysite = {
     feature: function (name, wire) { features.push({ name: name, wire: wire }); },
@@ -367,32 +385,6 @@
     plural: function (n, word) { return n + " " + word + (n === 1 ? "" : "s"); },  // (English only: for older extra_js)
     loadScript: loadScript, announceShortcuts: announceShortcuts, today: today, dayLabel: dayLabel, dueText: dueText, normalize: normalize, merge: merge
   };
-  // A page's long introduction starts folded on a phone (style.css); a short one is simply shown.
-  window.studysite.feature("intro", function (page) {
-    var box = $("[data-intro]");
-    if (!box) return;
-    var text = $(".intro__text", box), button = $("[data-action=more-intro]", box);
-    var phone = window.matchMedia("(max-width: 40rem)");
-    function fit() {
-      // Measured only where the fold applies; unfolding it changes nothing when the text fits.
-      if (!phone.matches || !box.classList.contains("is-clamped")) return;
-      if (text.scrollHeight <= text.clientHeight + 1) { box.classList.remove("is-clamped"); button.hidden = true; }
-    }
-    button.addEventListener("click", function () {
-      var folded = box.classList.toggle("is-clamped");
-      button.setAttribute("aria-expanded", String(!folded));
-      button.textContent = t(folded ? "intro.more" : "intro.less");
-    });
-    if (phone.addEventListener) phone.addEventListener("change", fit, page.forPage);
-    if (window.ResizeObserver) {  // (after layout, as stickHeight measures)
-      var observer = new ResizeObserver(function () { fit(); });
-      observer.observe(text);
-      page.signal.addEventListener("abort", function () { observer.disconnect(); });
-    } else {
-      fit();
-    }
-  });
-
   // Deferred scripts all run before DOMContentLoaded: by then every feature has registered.
   document.addEventListener("DOMContentLoaded", function () { start(null); });
   document.addEventListener("studysite:swap", function (event) { start(event.detail.previous); });

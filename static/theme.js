@@ -1,4 +1,5 @@
-/* studysite theme: the light / dark switch (the saved choice is applied before paint, in <head>). */
+/* studysite theme: how the page looks: the light / dark switch (the saved choice is applied before paint,
+   in <head>), and a long introduction folded on a phone. */
 (function () {
   "use strict";
   studysite.feature("theme", function (page) {
@@ -22,5 +23,32 @@
     if (media.addEventListener) media.addEventListener("change", label, forPage);
     label();
     show(button);
+  });
+
+  // A page's long introduction starts folded on a phone (style.css); a short one is simply shown.
+  studysite.feature("intro", function (page) {
+    var $ = studysite.$, t = studysite.t;
+    var box = $("[data-intro]");
+    if (!box) return;
+    var text = $(".intro__text", box), button = $("[data-action=more-intro]", box);
+    var phone = window.matchMedia("(max-width: 40rem)");
+    function fit() {
+      // Measured only where the fold applies; unfolding it changes nothing when the text fits.
+      if (!phone.matches || !box.classList.contains("is-clamped")) return;
+      if (text.scrollHeight <= text.clientHeight + 1) { box.classList.remove("is-clamped"); button.hidden = true; }
+    }
+    button.addEventListener("click", function () {
+      var folded = box.classList.toggle("is-clamped");
+      button.setAttribute("aria-expanded", String(!folded));
+      button.textContent = t(folded ? "intro.more" : "intro.less");
+    });
+    if (phone.addEventListener) phone.addEventListener("change", fit, page.forPage);
+    if (window.ResizeObserver) {  // (after layout, as stickHeight measures)
+      var observer = new ResizeObserver(function () { fit(); });
+      observer.observe(text);
+      page.signal.addEventListener("abort", function () { observer.disconnect(); });
+    } else {
+      fit();
+    }
   });
 })();

@@ -255,7 +255,7 @@ def test_a_first_visit_starts_without_rewriting_the_cards(page, base_url):
     #   the same in every language);
     # - on a quiz, what only scripts need: options that answer a click, answers that wait for one.
     page.add_init_script(CARD_CHANGES)
-    settled = "new Promise(r => requestAnimationFrame(() => setTimeout(r)))"
+    settled = "studysite.ready.then(() => new Promise(r => requestAnimationFrame(() => setTimeout(r))))"
     page.goto(base_url + TOPIC)
     page.evaluate(settled)
     copy = {("attributes", "aria-label", "code__copy"), ("childList", None, "code__copy"), ("attributes", "hidden", "code__copy")}
@@ -265,6 +265,59 @@ def test_a_first_visit_starts_without_rewriting_the_cards(page, base_url):
     changes = {tuple(change) for change in page.evaluate("window.cardChanges")}
     assert changes - copy == {("attributes", "style", "cards"), ("attributes", "disabled", "option"),
                               ("attributes", "hidden", "quiz-answer"), ("attributes", "hidden", "btn")}  # (btn: "Check")
+
+
+# Three features that each keep the page busy for 6 ms, registered before the theme's own (as core.js
+# defines `studysite`): each records which task wired it.
+BUSY_FEATURES = """
+window.wiredIn = []; window.task = 0;
+let counted = false;
+function taskNumber() {
+  // The same number until the running task ends (its microtasks run before the next task).
+  if (!counted) { counted = true; queueMicrotask(() => { window.task += 1; counted = false; }); }
+  return window.task;
+}
+Object.defineProperty(window, "studysite", {configurable: true, set(core) {
+  Object.defineProperty(window, "studysite", {value: core, writable: true, configurable: true});
+  ["first", "second", "third"].forEach(name => core.feature(name, () => {
+    for (const began = performance.now(); performance.now() - began < 6;) {}
+    window.wiredIn.push([name, taskNumber()]);
+    // A key pressed before the next task (as a learner may): what is wired when its listeners run.
+    if (name === "first" && window.pressEarly) setTimeout(() => {
+      window.dispatchEvent(new KeyboardEvent("keydown", {key: "x"}));
+      window.wiredAtKey = window.wiredIn.map(([name]) => name);
+    });
+  }));
+}});
+"""
+
+
+def test_features_are_wired_in_order_a_few_at_a_time(page, base_url):
+    # A phone answers a tap between two tasks: all features wired in one kept it busy for up to 100 ms.
+    page.add_init_script(BUSY_FEATURES)
+    page.goto(base_url + TOPIC)
+    page.wait_for_function("window.wiredIn.length === 3")
+    wired = page.evaluate("window.wiredIn")
+    assert [name for name, _ in wired] == ["first", "second", "third"]
+    assert len({task for _, task in wired}) == 3, wired
+    expect(page.locator("[data-theme-toggle]")).to_be_visible()  # (the theme's features were wired too)
+    assert page.evaluate("studysite.ready.then(() => 'ready')") == "ready"
+
+
+def test_a_link_to_a_card_wires_every_feature_at_once(page, base_url):
+    # The browser scrolls to the card as the page loads: below the sticky bar, which a feature measures.
+    page.add_init_script(BUSY_FEATURES)
+    page.goto(base_url + TOPIC + "#q-what-is-the-vanishing-gradient-problem")
+    page.wait_for_function("window.wiredIn.length === 3")
+    assert len({task for _, task in page.evaluate("window.wiredIn")}) == 1
+
+
+def test_input_before_every_feature_is_wired_wires_the_rest_first(page, base_url):
+    # ... so that the page answers it in full: a tap or key is never lost to a feature not yet wired.
+    page.add_init_script("window.pressEarly = true;" + BUSY_FEATURES)
+    page.goto(base_url + TOPIC)
+    page.wait_for_function("window.wiredAtKey")
+    assert page.evaluate("window.wiredAtKey") == ["first", "second", "third"]
 
 
 def test_the_404_page_has_working_search_and_theme_toggle(page, base_url):

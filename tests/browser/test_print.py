@@ -90,7 +90,7 @@ def record_prints(page: Page):
 
 
 def sheet_of(page: Page):
-    return page.evaluate("document.body.dataset.print || ''")
+    return page.evaluate("studysite.ready.then(() => document.body.dataset.print || '')")
 
 
 # --- What each sheet holds -------------------------------------------------------------------
