@@ -358,8 +358,8 @@
     // two tasks, where all of them at once kept it busy for up to 100 ms (Lighthouse's TBT). Input that
     // comes in between first wires the rest (capturing, before any feature's own listener): no tap is lost.
     // A link to a card is scrolled to as the page loads, below the bars features draw: all at once then.
-    var queue = features.slice(), signal = lifetime.signal, budget = location.hash ? Infinity : 4, running = false, wired;
-    window.studysite.ready = new Promise(function (resolve) { wired = resolve; });
+    var queue = features.slice(), signal = lifetime.signal, budget = location.hash ? Infinity : 4, running = false;
+    if (!wired) window.studysite.ready = new Promise(function (resolve) { wired = resolve; });
     function wire() {
       running = true;
       for (var began = performance.now(); queue.length && !signal.aborted && performance.now() - began < budget;) {
@@ -369,13 +369,15 @@
       }
       running = false;
       if (queue.length) { if (!signal.aborted) setTimeout(wire); return; }
+      if (!wired || signal.aborted) return;  // (done already: input wired the rest before this task came)
       INPUT.forEach(function (type) { window.removeEventListener(type, wireAll, true); });
-      wired();
+      var resolve = wired; wired = null; resolve();
     }
     function wireAll() { budget = Infinity; if (!running) wire(); }
     INPUT.forEach(function (type) { window.addEventListener(type, wireAll, { capture: true, passive: true, signal: signal }); });
     wire();
   }
+  var wired = null;  // resolves studysite.ready (the page's first one is there before DOMContentLoaded)
   var INPUT = ["pointerdown", "mousedown", "touchstart", "click", "keydown", "input", "change", "submit", "focusin", "beforeprint"];
 
   window.studysite = {
@@ -383,7 +385,8 @@
     $: $, $$: $$, show: show, setText: setText, t: t, announce: announce,
     positions: positions, copyText: copyText, isTyping: isTyping,
     plural: function (n, word) { return n + " " + word + (n === 1 ? "" : "s"); },  // (English only: for older extra_js)
-    loadScript: loadScript, announceShortcuts: announceShortcuts, today: today, dayLabel: dayLabel, dueText: dueText, normalize: normalize, merge: merge
+    loadScript: loadScript, announceShortcuts: announceShortcuts, today: today, dayLabel: dayLabel, dueText: dueText, normalize: normalize, merge: merge,
+    ready: new Promise(function (resolve) { wired = resolve; })
   };
   // Deferred scripts all run before DOMContentLoaded: by then every feature has registered.
   document.addEventListener("DOMContentLoaded", function () { start(null); });

@@ -279,6 +279,7 @@ function taskNumber() {
 }
 Object.defineProperty(window, "studysite", {configurable: true, set(core) {
   Object.defineProperty(window, "studysite", {value: core, writable: true, configurable: true});
+  core.ready.then(() => { window.wiredWhenReady = window.wiredIn.length; });  // (as a script before DOMContentLoaded may)
   ["first", "second", "third"].forEach(name => core.feature(name, () => {
     for (const began = performance.now(); performance.now() - began < 6;) {}
     window.wiredIn.push([name, taskNumber()]);
@@ -301,7 +302,7 @@ def test_features_are_wired_in_order_a_few_at_a_time(page, base_url):
     assert [name for name, _ in wired] == ["first", "second", "third"]
     assert len({task for _, task in wired}) == 3, wired
     expect(page.locator("[data-theme-toggle]")).to_be_visible()  # (the theme's features were wired too)
-    assert page.evaluate("studysite.ready.then(() => 'ready')") == "ready"
+    assert page.evaluate("studysite.ready.then(() => window.wiredWhenReady)") == 3
 
 
 def test_a_link_to_a_card_wires_every_feature_at_once(page, base_url):
