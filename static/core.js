@@ -359,7 +359,7 @@
     // comes in between first wires the rest (capturing, before any feature's own listener): no tap is lost.
     // A link to a card is scrolled to as the page loads, below the bars features draw: all at once then.
     var queue = features.slice(), signal = lifetime.signal, budget = location.hash ? Infinity : 4, running = false;
-    if (!wired) window.studysite.ready = new Promise(function (resolve) { wired = resolve; });
+    if (!wired) window.studysite.ready = readyPromise();
     function wire() {
       running = true;
       for (var began = performance.now(); queue.length && !signal.aborted && performance.now() - began < budget;) {
@@ -378,6 +378,7 @@
     wire();
   }
   var wired = null;  // resolves studysite.ready (the page's first one is there before DOMContentLoaded)
+  function readyPromise() { return new Promise(function (resolve) { wired = resolve; }); }
   var INPUT = ["pointerdown", "mousedown", "touchstart", "click", "keydown", "input", "change", "submit", "focusin", "beforeprint"];
 
   window.studysite = {
@@ -386,7 +387,7 @@
     positions: positions, copyText: copyText, isTyping: isTyping,
     plural: function (n, word) { return n + " " + word + (n === 1 ? "" : "s"); },  // (English only: for older extra_js)
     loadScript: loadScript, announceShortcuts: announceShortcuts, today: today, dayLabel: dayLabel, dueText: dueText, normalize: normalize, merge: merge,
-    ready: new Promise(function (resolve) { wired = resolve; })
+    ready: readyPromise()
   };
   // Deferred scripts all run before DOMContentLoaded: by then every feature has registered.
   document.addEventListener("DOMContentLoaded", function () { start(null); });
