@@ -173,10 +173,11 @@ def serve_folder(folder: Path):
 
 # --- Lighthouse ------------------------------------------------------------------------------------
 
-def lighthouse(url: str, preset: str, scheme: str, output: Path, chromium: str) -> dict:
+def lighthouse(url: str, preset: str, scheme: str, output: Path, chromium: str, cpu_slowdown: float | None) -> dict:
     """One Lighthouse run; its report (LHR) as a dict, or {'error': ...}."""
     flags = " ".join(BASE_FLAGS + SCHEMES[scheme])
-    command = ["node", str(LIGHTHOUSE), url, *PRESETS[preset], "--output=json", f"--output-path={output}",
+    slowdown = [f"--throttling.cpuSlowdownMultiplier={cpu_slowdown}"] if cpu_slowdown and preset == "mobile" else []
+    command = ["node", str(LIGHTHOUSE), url, *PRESETS[preset], *slowdown, "--output=json", f"--output-path={output}",
                "--quiet", f"--chrome-flags={flags}"]
     try:
         out = subprocess.run(command, capture_output=True, text=True, timeout=240,
@@ -299,7 +300,7 @@ def measure(args, base_url: str, chromium: str, work: Path) -> list[dict]:
                         reports.append(json.loads((args.from_json / name).read_text()))
                     else:
                         reports.append(lighthouse(base_url + PAGES[page], preset, scheme,
-                                                  (args.json_dir or work) / name, chromium))
+                                                  (args.json_dir or work) / name, chromium, args.cpu_slowdown))
                     seconds.append(time.perf_counter() - started)
                     done += 1
                 report = median_run(reports)
@@ -516,10 +517,11 @@ def environment(rows: list[dict], chromium: str) -> str:
 
 def write_results(args, started_at: datetime, code: str, env_line: str, load: str, rows: list[dict],
                   probes: dict) -> None:
-    defaults = {"pages": list(PAGES), "presets": list(PRESETS), "schemes": list(SCHEMES), "runs": 1}
+    defaults = {"pages": list(PAGES), "presets": list(PRESETS), "schemes": list(SCHEMES), "runs": 1,
+                "cpu-slowdown": None}
     command = "python bench/lighthouse.py" + "".join(
         f" --{name} {','.join(value) if isinstance(value, list) else value}"
-        for name, value in ((n, getattr(args, n)) for n in defaults) if value != defaults[name]) + " --write"
+        for name, value in ((n, getattr(args, n.replace("-", "_"))) for n in defaults) if value != defaults[name]) + " --write"
     runs = len(rows) * args.runs
     section = f"""{SECTION}
 
@@ -527,7 +529,7 @@ Measured {started_at.strftime('%Y-%m-%d %H:%M')} on {machine()}, studysite {code
 {env_line}; load average {load} (before / after).
 The example site (`content/`, `site.yml` with `downloads:`) built by this checkout, served by Python's
 http.server, gzipped and cached as GitHub Pages serves it, under `{SUB_PATH}`; {runs} Lighthouse run(s) ({args.runs} per row{', the median performance score shown, its range in brackets' if args.runs > 1 else ''}).
-`desktop` is `--preset=desktop`, `mobile` Lighthouse's default (simulated slow 4G, 4x CPU slowdown);
+`desktop` is `--preset=desktop`, `mobile` Lighthouse's default (simulated slow 4G, {args.cpu_slowdown or 4:g}x CPU slowdown);
 `dark` runs Chromium with `--blink-settings=preferredColorScheme=0`, checked to give
 `prefers-color-scheme: dark`. "Under 100 because" lists the audits with a weight in that score that
 scored under 1 (perf: the metrics, with their values, and the CLS).
@@ -557,6 +559,10 @@ def main() -> None:
     parser.add_argument("--presets", type=choices(PRESETS), default=list(PRESETS), help="desktop,mobile")
     parser.add_argument("--schemes", type=choices(SCHEMES), default=list(SCHEMES), help="light,dark")
     parser.add_argument("--runs", type=int, default=1, help="Lighthouse runs per row; the median one is shown")
+    parser.add_argument("--cpu-slowdown", type=float, metavar="X",
+                        help="mobile runs: Lighthouse's CPU slowdown multiplier instead of its 4x, which it calibrates "
+                             "for a machine of benchmark index 1500-2000; 4 x index / 1500 makes a faster machine "
+                             "stand in for the slowest of those")
     parser.add_argument("--chromium", default=os.environ.get("CHROME_PATH") or shutil.which("chromium")
                         or "/usr/bin/chromium")
     parser.add_argument("--json-dir", type=Path, help="keep every run's Lighthouse report (JSON) in this folder")

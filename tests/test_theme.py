@@ -235,3 +235,13 @@ def test_a_template_that_is_not_utf8_is_named(make_site, capsys, monkeypatch):
     monkeypatch.chdir(root)
     assert run_cli(root, "build") == 1
     assert "templates: a template is not UTF-8 text (while loading topic.html)" in capsys.readouterr().err
+
+
+def test_the_theme_keeps_to_its_type_scale():
+    # Every size off the scale is one more font for a phone to set up before its first paint.
+    screen = (bundled("static") / "style.css").read_text(encoding="utf-8")
+    sizes = set(re.findall(r"font-size:\s*([^;}]+)", screen)) | set(re.findall(r"(?<![-\w])font:\s*(?:\d+\s+)?([^\s/;]+)", screen))
+    off_scale = {size for size in sizes if not re.fullmatch(r"var\(--text-[a-z0-9]+\)|inherit|[\d.]+em", size.strip())}
+    assert off_scale == set()
+    weights = set(re.findall(r"font-weight:\s*([^;}]+)", screen)) | set(re.findall(r"(?<![-\w])font:\s*(\d+)\s", screen))
+    assert weights <= {"400", "600", "700"}

@@ -235,6 +235,36 @@ def test_the_cards_on_the_first_screen_are_laid_out_once(browser, base_url, path
     assert on_first_screen == []
 
 
+# The fonts a page's text is set in, one per family, size, weight and style: each is a font the browser
+# sets up in the first layout (style.css: "One type scale").
+FONTS_IN_USE = """() => {
+  const fonts = new Set();
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const element = walker.currentNode.parentElement;
+    if (!walker.currentNode.data.trim() || !element.checkVisibility()) continue;
+    const style = getComputedStyle(element);
+    fonts.add([style.fontFamily.split(",")[0], style.fontSize, style.fontWeight, style.fontStyle].join(" "));
+  }
+  return [...fonts].sort();
+}"""
+
+
+@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("screen", ["phone", "desktop"])
+def test_every_page_sets_its_text_in_few_fonts(browser, base_url, path, screen):
+    # A topic page in 32 fonts spent half its first layout setting them up; the type scale keeps any
+    # page to a handful of sizes in three weights, plus code's own.
+    context = browser.new_context(**(PHONE if screen == "phone" else DESKTOP))
+    page = context.new_page()
+    page.goto(base_url + path)
+    page.wait_for_function("window.studysite")  # (the 404 page adds its scripts once it finds the root)
+    page.evaluate("studysite.ready")
+    fonts = page.evaluate(FONTS_IN_USE)
+    context.close()
+    assert len(fonts) <= 16, fonts
+
+
 # Every change a page's scripts make to its question cards while it starts: each one costs a phone a
 # restyle of the card and its share of a layout before the page answers a tap (Lighthouse's TBT).
 CARD_CHANGES = """
