@@ -375,7 +375,9 @@
     }
     function wireAll() { budget = Infinity; if (!running) wire(); }
     INPUT.forEach(function (type) { window.addEventListener(type, wireAll, { capture: true, passive: true, signal: signal }); });
-    wire();
+    // The first slice too waits for a task of its own: the one that ends the parse already runs this
+    // file and the layout Chromium forces after DOMContentLoaded, together a long task on a phone.
+    if (budget === Infinity) wire(); else setTimeout(wire);
   }
   var wired = null;  // resolves studysite.ready (the page's first one is there before DOMContentLoaded)
   function readyPromise() { return new Promise(function (resolve) { wired = resolve; }); }

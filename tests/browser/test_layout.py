@@ -301,6 +301,8 @@ def test_a_first_visit_starts_without_rewriting_the_cards(page, base_url):
 # defines `studysite`): each records which task wired it.
 BUSY_FEATURES = """
 window.wiredIn = []; window.task = 0;
+// (a listener on window runs after every one on document: core's included)
+window.addEventListener("DOMContentLoaded", () => { window.wiredByDOMContentLoaded = window.wiredIn.length; });
 let counted = false;
 function taskNumber() {
   // The same number until the running task ends (its microtasks run before the next task).
@@ -331,6 +333,8 @@ def test_features_are_wired_in_order_a_few_at_a_time(page, base_url):
     wired = page.evaluate("window.wiredIn")
     assert [name for name, _ in wired] == ["first", "second", "third"]
     assert len({task for _, task in wired}) == 3, wired
+    # Not even the first in the task that ends the parse, which runs the scripts and a forced layout.
+    assert page.evaluate("window.wiredByDOMContentLoaded") == 0
     expect(page.locator("[data-theme-toggle]")).to_be_visible()  # (the theme's features were wired too)
     assert page.evaluate("studysite.ready.then(() => window.wiredWhenReady)") == 3
 
@@ -341,6 +345,7 @@ def test_a_link_to_a_card_wires_every_feature_at_once(page, base_url):
     page.goto(base_url + TOPIC + "#q-what-is-the-vanishing-gradient-problem")
     page.wait_for_function("window.wiredIn.length === 3")
     assert len({task for _, task in page.evaluate("window.wiredIn")}) == 1
+    assert page.evaluate("window.wiredByDOMContentLoaded") == 3
 
 
 def test_input_before_every_feature_is_wired_wires_the_rest_first(page, base_url):
