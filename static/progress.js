@@ -74,6 +74,8 @@
       var safari = /^((?!chrome|android|crios|fxios).)*safari/i.test(navigator.userAgent);
       if (!store.persistent) {
         status.textContent = t("progress.no_storage");
+        var folded = $("[data-progress-more]", panel);
+        if (folded) folded.open = true;  // (a warning, not a detail: progress will be lost)
         return;
       }
       var base = t("progress.saved");

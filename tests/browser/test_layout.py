@@ -49,6 +49,32 @@ def test_the_first_question_is_on_the_first_screen(browser, base_url, path, scre
     context.close()
 
 
+def test_the_home_page_shows_a_topic_on_a_phones_first_screen(phone, base_url):
+    # The progress panel keeps its count in view and folds its tools; warnings unfold it (below).
+    page = phone.new_page()
+    page.goto(base_url + "index.html")
+    page.evaluate("studysite.ready")
+    assert page.locator(".topic-card").first.bounding_box()["y"] < 844
+    tools = page.get_by_role("button", name="Export progress")
+    expect(tools).to_be_hidden()
+    expect(page.locator("[data-overall-progress]")).to_be_visible()
+    page.get_by_text("Manage your progress").click()
+    expect(tools).to_be_visible()
+    expect(page.locator("[data-storage-status]")).to_contain_text("saved in this browser")
+    page.close()
+
+
+def test_the_home_page_unfolds_its_warning_when_nothing_can_be_saved(browser, base_url):
+    context = browser.new_context(**PHONE)
+    context.add_init_script("Object.defineProperty(window, 'localStorage', {get() { throw new DOMException('denied', 'SecurityError'); }});")
+    page = context.new_page()
+    page.goto(base_url + "index.html")
+    page.evaluate("studysite.ready")
+    expect(page.locator("[data-storage-status]")).to_be_visible()
+    expect(page.locator("[data-storage-status]")).to_contain_text("does not let the site save anything")
+    context.close()
+
+
 def test_the_phone_header_keeps_search_and_the_theme_toggle_in_view(phone, base_url):
     page = phone.new_page()
     page.goto(base_url + TOPIC)

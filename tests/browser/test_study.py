@@ -180,6 +180,7 @@ def test_export_and_import_progress(page: Page, base_url, tmp_path):
     page.goto(base_url + TOPIC)
     page.locator(FIRST).get_by_role("button", name="Got it").click()
     page.goto(base_url + "index.html")
+    page.get_by_text("Manage your progress").click()  # (the home page folds the tools)
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Export progress").click()
     exported = tmp_path / "progress.json"
