@@ -75,6 +75,17 @@ def test_the_home_page_unfolds_its_warning_when_nothing_can_be_saved(browser, ba
     context.close()
 
 
+def test_a_phone_breadcrumb_keeps_its_links_and_the_current_page_on_one_line(phone, base_url):
+    # Its links are 44 px tall on a touch screen; the current page's plain text stays level with them.
+    page = phone.new_page()
+    page.goto(base_url + "tags/resnet.html")
+    middles = page.evaluate("""() => [...document.querySelectorAll('.breadcrumb li')].map(item => {
+      const range = document.createRange(); range.selectNodeContents(item);
+      const box = range.getBoundingClientRect(); return box.top + box.height / 2; })""")
+    page.close()
+    assert len(middles) == 3 and max(middles) - min(middles) < 2, middles
+
+
 def test_the_phone_header_keeps_search_and_the_theme_toggle_in_view(phone, base_url):
     page = phone.new_page()
     page.goto(base_url + TOPIC)
